@@ -1,0 +1,340 @@
+import type { LRUCache } from 'lru-cache';
+import { AuthError } from '../errors.js';
+import type { HttpOptions } from '../http/types.js';
+
+/** Google's default universe: APIs live at `*.googleapis.com`. */
+export const DEFAULT_UNIVERSE_DOMAIN = 'googleapis.com';
+
+/** Five minutes: how long before expiry a token is refreshed, unless the token is short-lived. */
+export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
+
+/** A token as a subclass fetched it. */
+export interface TokenResult {
+  accessToken: string;
+  /** Epoch milliseconds; undefined when the server gave no lifetime. */
+  expiresAt?: number;
+  /** Present when the server issued (or rotated) a refresh token. */
+  refreshToken?: string;
+  idToken?: string;
+  /** Scopes the server says it granted. */
+  scopes?: string[];
+}
+
+/** Passed to 'tokens' listeners on every new token. */
+export type TokensEvent = Readonly<TokenResult>;
+
+/** What a subclass is asked to fetch a token for. */
+export interface TokenRequest {
+  /** Set when the token is bound to one audience (self-signed JWTs): the API's root URL. */
+  audience?: string;
+}
+
+/** Options every credentials type accepts. */
+export interface CredentialsOptions {
+  /** OAuth scopes, as an array or one space-separated string. */
+  scopes?: string | readonly string[];
+  /** Project billed for quota; sent as `x-goog-user-project`. */
+  quotaProjectId?: string;
+  /** The universe the credentials belong to. Default `googleapis.com`. */
+  universeDomain?: string;
+  /**
+   * Milliseconds before expiry at which a token counts as expired and is refreshed. Default five
+   * minutes; never more than half a token's lifetime, so short-lived tokens are not refetched on
+   * every call.
+   */
+  refreshMargin?: number;
+  /** Timeout and retries for token requests. */
+  http?: HttpOptions;
+  /** Source of the current time in epoch milliseconds; for tests. */
+  clock?: () => number;
+}
+
+/** One cached token with its refresh deadline and the refresh in flight, if any. */
+class TokenSlot {
+  current?: TokenResult;
+  /** Epoch ms at which `current` stops being served without a refresh. */
+  refreshAt = 0;
+  inflight?: Promise<TokenResult>;
+}
+
+type TokensListener = (tokens: TokensEvent) => void;
+
+const AUDIENCE_SLOTS = 100;
+const FAILED_REFRESH_COOLDOWN_MS = 10_000;
+
+/**
+ * Base of every credentials type, and the only place the token lifecycle lives: expiry with an
+ * early-refresh margin, one refresh in flight shared by every caller, the 'tokens' event, and
+ * keeping the previous token when a refresh fails. A subclass implements {@link fetchToken}.
+ *
+ * Credentials are immutable in configuration: {@link withScopes} and {@link withQuotaProject}
+ * return new objects, so one credentials object can be handed to several API clients safely.
+ *
+ * @example
+ * ```ts
+ * const credentials = ServiceAccountCredentials.fromFile('key.json', { scopes: [CLOUD_PLATFORM] });
+ * const headers = await credentials.getRequestHeaders();
+ * ```
+ */
+export abstract class Credentials<O extends CredentialsOptions = CredentialsOptions> {
+  /** The credentials file `type` this class stands for, e.g. `service_account`. */
+  abstract readonly type: string;
+
+  protected readonly options: Readonly<O>;
+  readonly scopes: readonly string[];
+  readonly #slot = new TokenSlot();
+  #audienceSlots?: LRUCache<string, TokenSlot>;
+  readonly #listeners = new Set<TokensListener>();
+
+  constructor(options: O) {
+    this.options = Object.freeze({ ...options });
+    this.scopes = Object.freeze(normalizeScopes(options.scopes));
+  }
+
+  /**
+   * Fetches a fresh token from wherever this type gets them. Called by the base class only, at
+   * most once at a time per audience.
+   */
+  protected abstract fetchToken(request: TokenRequest): Promise<TokenResult>;
+
+  /**
+   * The audience a request to `url` needs its own token for, or undefined when one token serves
+   * every URL (the default). Service accounts override this for self-signed JWTs.
+   */
+  protected tokenAudience(_url?: string): string | undefined {
+    return undefined;
+  }
+
+  /** The current access token, if one has been fetched. */
+  get token(): string | undefined {
+    return this.#slot.current?.accessToken;
+  }
+
+  /** When the current token really expires (not counting the refresh margin). */
+  get expiresAt(): Date | undefined {
+    const at = this.#slot.current?.expiresAt;
+    return at === undefined ? undefined : new Date(at);
+  }
+
+  /** True when there is a token and it is inside its refresh margin or past expiry. */
+  get expired(): boolean {
+    return this.#slot.current !== undefined && this.now() >= this.#slot.refreshAt;
+  }
+
+  /** True when there is a token that is not yet due for refresh. */
+  get valid(): boolean {
+    return this.#slot.current !== undefined && this.now() < this.#slot.refreshAt;
+  }
+
+  get quotaProjectId(): string | undefined {
+    return this.options.quotaProjectId;
+  }
+
+  /** The universe these credentials belong to (`googleapis.com` unless configured). */
+  async getUniverseDomain(): Promise<string> {
+    return this.options.universeDomain ?? DEFAULT_UNIVERSE_DOMAIN;
+  }
+
+  /** A valid access token, fetched or refreshed first when needed. */
+  async getAccessToken(): Promise<string> {
+    return this.#tokenFor(this.#slot, undefined);
+  }
+
+  /**
+   * Headers that authorize a request to `url`: `authorization`, and `x-goog-user-project` when a
+   * quota project is set. Refreshes first when the token is missing or due.
+   */
+  async getRequestHeaders(url?: string): Promise<Headers> {
+    const audience = this.tokenAudience(url);
+    const slot = audience === undefined ? this.#slot : await this.#audienceSlot(audience);
+    const token = await this.#tokenFor(slot, audience);
+    const headers = new Headers();
+    headers.append('authorization', `Bearer ${token}`);
+    if (this.options.quotaProjectId) {
+      headers.append('x-goog-user-project', this.options.quotaProjectId);
+    }
+    return headers;
+  }
+
+  /**
+   * Fetches a new token now, even if the current one is valid. Joins a refresh already in flight.
+   * On failure the previous token is kept.
+   */
+  async refresh(): Promise<void> {
+    await this.#refresh(this.#slot, undefined);
+  }
+
+  /**
+   * Marks the token for `url` as due, so the next call fetches a new one. The transport calls this
+   * when an API rejects a token; passing that `token` makes the call a no-op when another caller
+   * has already replaced it, so a burst of 401s causes one refresh, not one each.
+   */
+  invalidate(url?: string, token?: string): void {
+    const audience = this.tokenAudience(url);
+    const slot = audience === undefined ? this.#slot : this.#audienceSlots?.get(audience);
+    if (!slot?.current || (token !== undefined && slot.current.accessToken !== token)) return;
+    slot.refreshAt = 0;
+  }
+
+  /**
+   * An OpenID Connect ID token for `audience`. Types that cannot mint one throw `ERR_UNSUPPORTED`.
+   */
+  async fetchIdToken(_audience: string): Promise<string> {
+    throw new AuthError(
+      'ERR_UNSUPPORTED',
+      `${this.type} credentials cannot fetch ID tokens; use service account, compute, impersonated or user credentials (with the openid scope)`,
+    );
+  }
+
+  /** Calls `listener` with every new token, including rotated refresh tokens. */
+  on(event: 'tokens', listener: TokensListener): this {
+    checkEvent(event);
+    this.#listeners.add(listener);
+    return this;
+  }
+
+  off(event: 'tokens', listener: TokensListener): this {
+    checkEvent(event);
+    this.#listeners.delete(listener);
+    return this;
+  }
+
+  /** New credentials like these but requesting `scopes`. */
+  withScopes(scopes: string | readonly string[]): this {
+    return this.withOptions({ scopes } as Partial<O>);
+  }
+
+  /** New credentials like these but billing quota to `projectId`. */
+  withQuotaProject(projectId: string): this {
+    return this.withOptions({ quotaProjectId: projectId } as Partial<O>);
+  }
+
+  /**
+   * Installs a token obtained elsewhere (a code exchange, a token store) as the current token,
+   * without a round trip and without a 'tokens' event.
+   */
+  protected adoptToken(token: TokenResult): void {
+    this.#slot.current = token;
+    this.#slot.refreshAt = refreshDeadline(token.expiresAt, this.now(), this.options.refreshMargin);
+  }
+
+  /** A new instance of the same class with `changes` applied; tokens and listeners are not copied. */
+  protected withOptions(changes: Partial<O>): this {
+    const Ctor = this.constructor as new (options: O) => this;
+    return new Ctor({ ...this.options, ...changes });
+  }
+
+  protected now(): number {
+    return this.options.clock ? this.options.clock() : Date.now();
+  }
+
+  /** A summary safe to log: the type and non-secret settings only. */
+  toJSON(): Record<string, unknown> {
+    return {
+      type: this.type,
+      scopes: this.scopes,
+      quotaProjectId: this.options.quotaProjectId,
+      universeDomain: this.options.universeDomain ?? DEFAULT_UNIVERSE_DOMAIN,
+    };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `${this.constructor.name} ${JSON.stringify(this.toJSON())}`;
+  }
+
+  #tokenFor(slot: TokenSlot, audience: string | undefined): Promise<string> | string {
+    if (slot.current && this.now() < slot.refreshAt) return slot.current.accessToken;
+    return this.#refresh(slot, audience).then((token) => token.accessToken);
+  }
+
+  #refresh(slot: TokenSlot, audience: string | undefined): Promise<TokenResult> {
+    if (!slot.inflight) {
+      slot.inflight = this.#fetchInto(slot, audience).finally(() => {
+        slot.inflight = undefined;
+      });
+    }
+    return slot.inflight;
+  }
+
+  async #fetchInto(slot: TokenSlot, audience: string | undefined): Promise<TokenResult> {
+    const receivedBefore = this.now();
+    let token: TokenResult;
+    try {
+      token = await this.fetchToken({ audience });
+    } catch (error) {
+      this.#keepPreviousToken(slot);
+      throw error;
+    }
+    slot.current = token;
+    slot.refreshAt = refreshDeadline(token.expiresAt, receivedBefore, this.options.refreshMargin);
+    this.#emit(token);
+    return token;
+  }
+
+  /**
+   * After a failed refresh, a previous token that has not really expired stays in use for a short
+   * while, so callers are not all sent back to a token endpoint that just failed.
+   */
+  #keepPreviousToken(slot: TokenSlot): void {
+    const expiresAt = slot.current?.expiresAt;
+    const now = this.now();
+    if (expiresAt !== undefined && expiresAt > now) {
+      slot.refreshAt = now + Math.min(FAILED_REFRESH_COOLDOWN_MS, (expiresAt - now) / 2);
+    }
+  }
+
+  async #audienceSlot(audience: string): Promise<TokenSlot> {
+    if (!this.#audienceSlots) {
+      // Loaded on first use: only self-signed JWTs need per-audience tokens.
+      const { LRUCache } = await import('lru-cache');
+      this.#audienceSlots ??= new LRUCache<string, TokenSlot>({ max: AUDIENCE_SLOTS });
+    }
+    let slot = this.#audienceSlots.get(audience);
+    if (!slot) {
+      slot = new TokenSlot();
+      this.#audienceSlots.set(audience, slot);
+    }
+    return slot;
+  }
+
+  #emit(token: TokenResult): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(token);
+      } catch (error) {
+        process.emitWarning(
+          `a 'tokens' listener threw: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * When a token fetched at `fetchedAt` stops being served: `margin` before expiry, but never more
+ * than half its lifetime, so a 120 s token is reused for 60 s rather than refetched every call.
+ */
+export function refreshDeadline(
+  expiresAt: number | undefined,
+  fetchedAt: number,
+  margin = DEFAULT_REFRESH_MARGIN_MS,
+): number {
+  if (expiresAt === undefined) return Number.POSITIVE_INFINITY;
+  const lifetime = Math.max(0, expiresAt - fetchedAt);
+  return expiresAt - Math.min(margin, lifetime / 2);
+}
+
+export function normalizeScopes(scopes: string | readonly string[] | undefined): string[] {
+  if (scopes === undefined) return [];
+  const list = typeof scopes === 'string' ? scopes.split(/\s+/) : scopes;
+  return [...new Set(list.filter((s) => s !== ''))];
+}
+
+function checkEvent(event: string): void {
+  if (event !== 'tokens') {
+    throw new AuthError(
+      'ERR_INVALID_OPTIONS',
+      `unknown event '${event}': credentials emit 'tokens'`,
+    );
+  }
+}

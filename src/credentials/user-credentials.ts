@@ -1,0 +1,174 @@
+import { InvalidCredentialsError, OAuthError } from '../errors.js';
+import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
+import {
+  optionalString,
+  readCredentialsFile,
+  definedOnly,
+  requireObject,
+  requireString,
+  requireType,
+  type CredentialsJson,
+} from './credentials-file.js';
+import { requestToken } from './token-endpoint.js';
+
+const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+const FIX = 'log in again, e.g. `warrant login` or `gcloud auth application-default login`';
+
+/** Options for {@link UserCredentials}. */
+export interface UserCredentialsOptions extends CredentialsOptions {
+  clientId: string;
+  /** Omitted for public clients. */
+  clientSecret?: string;
+  refreshToken: string;
+  /** Token endpoint; default Google's. */
+  tokenUri?: string;
+  /** An access token already held, used until it is due for refresh. */
+  accessToken?: string;
+  /** When `accessToken` expires, epoch milliseconds. */
+  expiresAt?: number;
+  /** The user's email, when known; informational. */
+  account?: string;
+  /** Names where the credentials came from in error messages (a file path). */
+  source?: string;
+}
+
+/**
+ * A user's credentials: an OAuth client plus a refresh token, refreshed with the refresh-token
+ * grant (client_secret_post). A rotated refresh token replaces the old one and is announced on
+ * the 'tokens' event.
+ *
+ * @example
+ * ```ts
+ * const user = await UserCredentials.fromFile('~/.config/gcloud/application_default_credentials.json');
+ * user.on('tokens', (t) => t.refreshToken && save(user.toJson()));
+ * ```
+ */
+export class UserCredentials extends Credentials<UserCredentialsOptions> {
+  readonly type = 'authorized_user';
+  #refreshToken: string;
+
+  constructor(options: UserCredentialsOptions) {
+    const source = options.source ?? 'user credentials';
+    for (const [option, field] of [
+      ['clientId', 'client_id'],
+      ['refreshToken', 'refresh_token'],
+    ] as const) {
+      if (!options[option]) {
+        throw new InvalidCredentialsError(`${source}: field ${field} is missing (${FIX})`, {
+          source,
+          field,
+        });
+      }
+    }
+    super(options);
+    this.#refreshToken = options.refreshToken;
+    if (options.accessToken) {
+      this.adoptToken({ accessToken: options.accessToken, expiresAt: options.expiresAt });
+    }
+  }
+
+  /** Builds credentials from a parsed `authorized_user` JSON object. */
+  static fromJson(json: unknown, options: Partial<UserCredentialsOptions> = {}): UserCredentials {
+    const source = options.source ?? 'authorized_user JSON';
+    return new UserCredentials({
+      ...parseAuthorizedUser(requireObject(json, source), source),
+      ...definedOnly(options),
+      source,
+    });
+  }
+
+  /** Reads an `authorized_user` JSON file, as written by gcloud or `warrant login`. */
+  static async fromFile(
+    path: string,
+    options: Partial<UserCredentialsOptions> = {},
+  ): Promise<UserCredentials> {
+    return UserCredentials.fromJson(await readCredentialsFile(path), { ...options, source: path });
+  }
+
+  get clientId(): string {
+    return this.options.clientId;
+  }
+
+  /** The current refresh token (after any rotation). */
+  get refreshToken(): string {
+    return this.#refreshToken;
+  }
+
+  /** The `authorized_user` JSON for these credentials, with the current refresh token. */
+  toJson(): Record<string, string> {
+    const json: Record<string, string> = {
+      type: this.type,
+      client_id: this.options.clientId,
+      refresh_token: this.#refreshToken,
+    };
+    if (this.options.clientSecret) json.client_secret = this.options.clientSecret;
+    if (this.options.tokenUri) json.token_uri = this.options.tokenUri;
+    if (this.options.quotaProjectId) json.quota_project_id = this.options.quotaProjectId;
+    if (this.options.universeDomain) json.universe_domain = this.options.universeDomain;
+    if (this.options.account) json.account = this.options.account;
+    return json;
+  }
+
+  protected override withOptions(changes: Partial<UserCredentialsOptions>): this {
+    return super.withOptions({ refreshToken: this.#refreshToken, ...changes });
+  }
+
+  protected override async fetchToken(): Promise<TokenResult> {
+    const tokenUri = this.options.tokenUri ?? GOOGLE_TOKEN_URL;
+    const fetchedAt = this.now();
+    let response;
+    try {
+      response = await requestToken(
+        tokenUri,
+        {
+          grant_type: 'refresh_token',
+          client_id: this.options.clientId,
+          client_secret: this.options.clientSecret,
+          refresh_token: this.#refreshToken,
+          scope: this.scopes.length > 0 ? this.scopes.join(' ') : undefined,
+        },
+        { http: this.options.http },
+      );
+    } catch (error) {
+      throw error instanceof OAuthError && error.code === 'ERR_INVALID_GRANT'
+        ? loginAgain(error, this.options.source ?? 'user credentials')
+        : error;
+    }
+    if (response.refreshToken) this.#refreshToken = response.refreshToken;
+    return {
+      accessToken: response.accessToken as string,
+      expiresAt:
+        response.expiresIn === undefined ? undefined : fetchedAt + response.expiresIn * 1000,
+      refreshToken: response.refreshToken,
+      idToken: response.idToken,
+      scopes: response.scope?.split(' '),
+    };
+  }
+}
+
+/** Reads an `authorized_user` JSON object: the one place its snake_case fields are parsed. */
+export function parseAuthorizedUser(json: CredentialsJson, source: string): UserCredentialsOptions {
+  requireType(json, 'authorized_user', source);
+  return {
+    clientId: requireString(json, 'client_id', source, FIX),
+    clientSecret: optionalString(json, 'client_secret', source),
+    refreshToken: requireString(json, 'refresh_token', source, FIX),
+    tokenUri: optionalString(json, 'token_uri', source),
+    quotaProjectId: optionalString(json, 'quota_project_id', source),
+    universeDomain: optionalString(json, 'universe_domain', source),
+    account: optionalString(json, 'account', source),
+  };
+}
+
+function loginAgain(error: OAuthError, source: string): OAuthError {
+  const why = error.errorDescription ? ` (${error.errorDescription})` : '';
+  return new OAuthError(
+    `${source}: the refresh token was rejected with invalid_grant${why}; the user must log in again: ${FIX}`,
+    {
+      error: error.error,
+      errorDescription: error.errorDescription,
+      status: error.status,
+      endpoint: error.endpoint,
+    },
+  );
+}

@@ -1,0 +1,19 @@
+import { withRetry } from './retry.js';
+import { sendRequest } from './send.js';
+import type { HttpOptions, HttpRequest, HttpResponse } from './types.js';
+
+/**
+ * The one line between a protocol's two halves: send `request` (with timeout and retries) and
+ * hand the response to `parse`, which returns the typed result or throws the typed error.
+ */
+export function exchange<T>(
+  request: HttpRequest,
+  parse: (response: HttpResponse) => T,
+  options: HttpOptions = {},
+): Promise<T> {
+  return withRetry(
+    async () => parse(await sendRequest(request, options.timeoutMs, options.signal)),
+    options.retry,
+    options.signal,
+  );
+}

@@ -1,0 +1,66 @@
+import { HttpError, OAuthError, redactSecrets } from '../errors.js';
+import { parseRetryAfter } from './retry.js';
+import { describeUrl } from './send.js';
+import type { HttpResponse } from './types.js';
+
+/**
+ * Turns a failed response into a typed error: an {@link OAuthError} when the body is an OAuth
+ * error object (`{"error": "...", "error_description": "..."}`), else an {@link HttpError}.
+ * This is the one place server text enters an error message, so it is redacted here.
+ */
+export function responseError(
+  response: HttpResponse,
+  url: string,
+  what: string,
+): OAuthError | HttpError {
+  const where = describeUrl(url);
+  const retryAfterSec = parseRetryAfter(response.headers.get('retry-after'));
+  const oauth = oauthErrorBody(response.body);
+  if (oauth) {
+    const description = oauth.errorDescription ? `: ${redactSecrets(oauth.errorDescription)}` : '';
+    return new OAuthError(
+      `${what} failed with ${redactSecrets(oauth.error)}${description} (HTTP ${response.status} from ${where})`,
+      {
+        error: redactSecrets(oauth.error),
+        errorDescription: oauth.errorDescription && redactSecrets(oauth.errorDescription),
+        status: response.status,
+        endpoint: where,
+        retryAfterSec,
+      },
+    );
+  }
+  const snippet = redactSecrets(response.body.slice(0, 200).replace(/\s+/g, ' ').trim());
+  return new HttpError(
+    `${what} failed with HTTP ${response.status} from ${where}${snippet ? `: ${snippet}` : ''}`,
+    {
+      status: response.status,
+      url: where,
+      retryAfterSec,
+    },
+  );
+}
+
+function oauthErrorBody(body: string): { error: string; errorDescription?: string } | undefined {
+  if (!body.startsWith('{')) return undefined;
+  try {
+    const json = JSON.parse(body) as Record<string, unknown>;
+    if (typeof json.error === 'string') {
+      return {
+        error: json.error,
+        errorDescription:
+          typeof json.error_description === 'string' ? json.error_description : undefined,
+      };
+    }
+    // Google APIs' error shape: {"error": {"code": 403, "message": "...", "status": "PERMISSION_DENIED"}}
+    const nested = json.error as { message?: unknown; status?: unknown } | undefined;
+    if (nested && typeof nested === 'object' && typeof nested.status === 'string') {
+      return {
+        error: nested.status,
+        errorDescription: typeof nested.message === 'string' ? nested.message : undefined,
+      };
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,69 @@
+import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { InvalidCredentialsError } from '../errors.js';
+
+/** JWS algorithms a service-account key can sign with. */
+export type SigningAlgorithm = 'RS256' | 'ES256';
+
+/** Signs JWTs for a service account: with a local key, or remotely (IAM signBlob). */
+export interface Signer {
+  readonly algorithm: SigningAlgorithm;
+  /** The key id placed in the JWT header as `kid`. */
+  readonly keyId?: string;
+  sign(data: Buffer): Buffer | Promise<Buffer>;
+}
+
+/** Signs with a private key parsed once into a KeyObject. RSA keys sign RS256, P-256 keys ES256. */
+export class KeyObjectSigner implements Signer {
+  readonly algorithm: SigningAlgorithm;
+  readonly keyId?: string;
+  readonly key: KeyObject;
+
+  constructor(key: KeyObject, keyId?: string) {
+    this.key = key;
+    this.keyId = keyId;
+    this.algorithm = algorithmFor(key);
+  }
+
+  sign(data: Buffer): Buffer {
+    return this.algorithm === 'RS256'
+      ? sign('sha256', data, this.key)
+      : sign('sha256', data, { key: this.key, dsaEncoding: 'ieee-p1363' });
+  }
+}
+
+/**
+ * Parses a PEM private key once. A string that is not a private key PEM becomes an
+ * {@link InvalidCredentialsError} naming `source` and the field, never showing the key.
+ */
+export function parsePrivateKey(key: string | KeyObject, source: string): KeyObject {
+  if (typeof key !== 'string') {
+    if (key.type !== 'private') {
+      throw new InvalidCredentialsError(`${source}: privateKey must be a private key`, {
+        source,
+        field: 'private_key',
+      });
+    }
+    return key;
+  }
+  // Keys pasted through environment variables often arrive with literal "\n" sequences.
+  const pem = key.includes('\\n') && !key.includes('\n') ? key.replace(/\\n/g, '\n') : key;
+  try {
+    return createPrivateKey(pem);
+  } catch {
+    throw new InvalidCredentialsError(
+      `${source}: field private_key is not a PEM private key (download a new JSON key)`,
+      { source, field: 'private_key' },
+    );
+  }
+}
+
+function algorithmFor(key: KeyObject): SigningAlgorithm {
+  if (key.asymmetricKeyType === 'rsa') return 'RS256';
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
+    return 'ES256';
+  }
+  throw new InvalidCredentialsError(
+    `private key of type ${key.asymmetricKeyType ?? 'unknown'} is not supported: use an RSA or EC P-256 key`,
+    { field: 'private_key' },
+  );
+}

@@ -1,0 +1,108 @@
+import type { Gaxios, GaxiosOptions, GaxiosResponse } from 'gaxios';
+import type { Credentials } from '../credentials/credentials.js';
+import { InvalidOptionsError } from '../errors.js';
+import { isReplayableBody } from './replayable.js';
+
+/** Options for {@link AuthorizedClient}. */
+export interface AuthorizedClientOptions {
+  /** Statuses that mean "the token was rejected": refresh once and replay. Default `[401]`. */
+  refreshStatusCodes?: readonly number[];
+  /** How many times one request may be replayed after a refresh. Default 1. */
+  maxRefreshAttempts?: number;
+}
+
+/**
+ * An HTTP client that authorizes every request with `credentials`: it adds the headers,
+ * refreshes when the token is due, and on a 401 refreshes once and replays (never a stream body).
+ * Pass it as `auth` to Google's generated API clients (`googleapis`, `@googleapis/*`).
+ *
+ * @example
+ * ```ts
+ * import { drive } from '@googleapis/drive';
+ * const auth = new AuthorizedClient(credentials);
+ * const files = await drive({ version: 'v3', auth }).files.list();
+ * ```
+ */
+export class AuthorizedClient {
+  readonly credentials: Credentials;
+  readonly #refreshStatusCodes: ReadonlySet<number>;
+  readonly #maxRefreshAttempts: number;
+  #gaxios?: Promise<Gaxios>;
+
+  constructor(credentials: Credentials, options: AuthorizedClientOptions = {}) {
+    const maxRefreshAttempts = options.maxRefreshAttempts ?? 1;
+    if (!Number.isInteger(maxRefreshAttempts) || maxRefreshAttempts < 0) {
+      throw new InvalidOptionsError(
+        `maxRefreshAttempts must be a whole number of 0 or more, not ${String(options.maxRefreshAttempts)}`,
+      );
+    }
+    this.credentials = credentials;
+    this.#refreshStatusCodes = new Set(options.refreshStatusCodes ?? [401]);
+    this.#maxRefreshAttempts = maxRefreshAttempts;
+  }
+
+  /** Headers that authorize a request to `url`. */
+  getRequestHeaders(url?: string | URL): Promise<Headers> {
+    return this.credentials.getRequestHeaders(url?.toString());
+  }
+
+  /** The universe of the credentials; Google's API clients check it against their own. */
+  getUniverseDomain(): Promise<string> {
+    return this.credentials.getUniverseDomain();
+  }
+
+  /** A gaxios request, authorized. Same options and response shape as `gaxios.request`. */
+  async request<T = unknown>(options: GaxiosOptions): Promise<GaxiosResponse<T>> {
+    const gaxios = await this.#loadGaxios();
+    const url = options.url?.toString();
+    const replayable = isReplayableBody(options.data) && isReplayableBody(options.body);
+    for (let attempt = 0; ; attempt++) {
+      const auth = await this.credentials.getRequestHeaders(url);
+      const headers = mergeHeaders(options.headers, auth);
+      try {
+        const response = await gaxios.request<T>({ ...options, headers });
+        if (!this.#shouldReplay(response.status, attempt, replayable)) return response;
+        this.credentials.invalidate(url, bearerToken(auth));
+      } catch (error) {
+        const status = (error as { status?: number; response?: { status?: number } }).response
+          ?.status;
+        if (status === undefined || !this.#shouldReplay(status, attempt, replayable)) throw error;
+        this.credentials.invalidate(url, bearerToken(auth));
+      }
+    }
+  }
+
+  /** `fetch`, authorized: same arguments and `Response` as the global `fetch`. */
+  async fetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
+    const url = input.toString();
+    const replayable = isReplayableBody(init.body);
+    for (let attempt = 0; ; attempt++) {
+      const auth = await this.credentials.getRequestHeaders(url);
+      const response = await fetch(url, { ...init, headers: mergeHeaders(init.headers, auth) });
+      if (!this.#shouldReplay(response.status, attempt, replayable)) return response;
+      await response.body?.cancel();
+      this.credentials.invalidate(url, bearerToken(auth));
+    }
+  }
+
+  #shouldReplay(status: number, attempt: number, replayable: boolean): boolean {
+    return replayable && attempt < this.#maxRefreshAttempts && this.#refreshStatusCodes.has(status);
+  }
+
+  #loadGaxios(): Promise<Gaxios> {
+    // Loaded on first use: most programs only need headers, and gaxios costs import time.
+    this.#gaxios ??= import('gaxios').then(({ Gaxios }) => new Gaxios());
+    return this.#gaxios;
+  }
+}
+
+/** The caller's headers with the authorization headers set over them, in a new object. */
+function mergeHeaders(base: ConstructorParameters<typeof Headers>[0], auth: Headers): Headers {
+  const merged = new Headers(base);
+  auth.forEach((value, key) => merged.set(key, value));
+  return merged;
+}
+
+function bearerToken(headers: Headers): string | undefined {
+  return headers.get('authorization')?.slice('Bearer '.length);
+}
