@@ -210,12 +210,19 @@ const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 const PEM = /-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g;
 const GOOGLE_TOKENS = /\b(ya29\.[A-Za-z0-9._-]+|1\/\/[A-Za-z0-9._-]+)/g;
 
+const MIN_KNOWN_SECRET_LENGTH = 4;
+
 /**
  * Strips anything shaped like a credential from text that came from outside (a server's error
- * body, a URL). The one place HTTP failures are made safe to print.
+ * body, a URL), and every occurrence of `knownSecrets` (the values a request sent), in case the
+ * server echoed them back. The one place HTTP failures are made safe to print.
  */
-export function redactSecrets(text: string): string {
-  return text
+export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
+  let clean = text;
+  for (const secret of knownSecrets) {
+    if (secret.length >= MIN_KNOWN_SECRET_LENGTH) clean = clean.split(secret).join('[redacted]');
+  }
+  return clean
     .replace(PEM, '[redacted key]')
     .replace(SECRET_PARAMS, '$1=[redacted]')
     .replace(BEARER, '$1 [redacted]')

@@ -48,9 +48,10 @@ export function parseTokenResponse(
   response: HttpResponse,
   url: string,
   expect: ExpectedToken = 'access_token',
+  sentSecrets: readonly string[] = [],
 ): TokenResponse {
   if (response.status < 200 || response.status >= 300) {
-    throw responseError(response, url, 'token request');
+    throw responseError(response, url, 'token request', sentSecrets);
   }
   let json: Record<string, unknown>;
   try {
@@ -92,9 +93,27 @@ export function requestToken(
 ): Promise<TokenResponse> {
   return exchange(
     buildTokenRequest(tokenUrl, params, options.headers),
-    (response) => parseTokenResponse(response, tokenUrl, options.expect),
+    (response) => parseTokenResponse(response, tokenUrl, options.expect, secretValues(params)),
     options.http,
   );
+}
+
+/** Parameters whose values must never reach an error message, even when a server echoes them. */
+const SECRET_PARAMS = [
+  'client_secret',
+  'refresh_token',
+  'assertion',
+  'client_assertion',
+  'code',
+  'code_verifier',
+  'device_code',
+  'subject_token',
+  'actor_token',
+  'password',
+];
+
+export function secretValues(params: Record<string, string | undefined>): string[] {
+  return SECRET_PARAMS.flatMap((name) => (params[name] ? [params[name]] : []));
 }
 
 function stringField(value: unknown): string | undefined {

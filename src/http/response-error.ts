@@ -12,24 +12,26 @@ export function responseError(
   response: HttpResponse,
   url: string,
   what: string,
+  knownSecrets: readonly string[] = [],
 ): OAuthError | HttpError {
+  const clean = (text: string) => redactSecrets(text, knownSecrets);
   const where = describeUrl(url);
   const retryAfterSec = parseRetryAfter(response.headers.get('retry-after'));
   const oauth = oauthErrorBody(response.body);
   if (oauth) {
-    const description = oauth.errorDescription ? `: ${redactSecrets(oauth.errorDescription)}` : '';
+    const description = oauth.errorDescription ? `: ${clean(oauth.errorDescription)}` : '';
     return new OAuthError(
-      `${what} failed with ${redactSecrets(oauth.error)}${description} (HTTP ${response.status} from ${where})`,
+      `${what} failed with ${clean(oauth.error)}${description} (HTTP ${response.status} from ${where})`,
       {
-        error: redactSecrets(oauth.error),
-        errorDescription: oauth.errorDescription && redactSecrets(oauth.errorDescription),
+        error: clean(oauth.error),
+        errorDescription: oauth.errorDescription && clean(oauth.errorDescription),
         status: response.status,
         endpoint: where,
         retryAfterSec,
       },
     );
   }
-  const snippet = redactSecrets(response.body.slice(0, 200).replace(/\s+/g, ' ').trim());
+  const snippet = clean(response.body.slice(0, 200).replace(/\s+/g, ' ').trim());
   return new HttpError(
     `${what} failed with HTTP ${response.status} from ${where}${snippet ? `: ${snippet}` : ''}`,
     {

@@ -18,10 +18,10 @@ export class KeyObjectSigner implements Signer {
   readonly keyId?: string;
   readonly key: KeyObject;
 
-  constructor(key: KeyObject, keyId?: string) {
+  constructor(key: KeyObject, keyId?: string, source = 'private key') {
     this.key = key;
     this.keyId = keyId;
-    this.algorithm = algorithmFor(key);
+    this.algorithm = algorithmFor(key, source);
   }
 
   sign(data: Buffer): Buffer {
@@ -57,13 +57,13 @@ export function parsePrivateKey(key: string | KeyObject, source: string): KeyObj
   }
 }
 
-function algorithmFor(key: KeyObject): SigningAlgorithm {
+function algorithmFor(key: KeyObject, source: string): SigningAlgorithm {
   if (key.asymmetricKeyType === 'rsa') return 'RS256';
   if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
     return 'ES256';
   }
   throw new InvalidCredentialsError(
-    `private key of type ${key.asymmetricKeyType ?? 'unknown'} is not supported: use an RSA or EC P-256 key`,
-    { field: 'private_key' },
+    `${source}: a private key of type ${key.asymmetricKeyType ?? 'unknown'} is not supported (use an RSA or EC P-256 key)`,
+    { source, field: 'private_key' },
   );
 }

@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import nock from 'nock';
+import {
+  buildTokenRequest,
+  parseTokenResponse,
+  requestToken,
+} from '../src/credentials/token-endpoint.js';
+import { parseRetryAfter, withRetry } from '../src/http/retry.js';
+import { AuthError, HttpError } from '../src/errors.js';
+
+const TOKEN_URL = 'https://oauth2.example.test/token';
+const fast = { retry: { initialDelayMs: 1, maxDelayMs: 2 }, timeoutMs: 2000 };
+
+function response(status: number, body: string, headers: Record<string, string> = {}) {
+  return { status, body, headers: new Headers(headers) };
+}
+
+describe('token endpoint protocol halves', () => {
+  afterEach(() => nock.cleanAll());
+
+  it('builds a form POST and leaves out undefined parameters', () => {
+    const request = buildTokenRequest(TOKEN_URL, {
+      grant_type: 'refresh_token',
+      scope: undefined,
+      a: 'x y',
+    });
+    assert.equal(request.method, 'POST');
+    assert.equal(request.headers['content-type'], 'application/x-www-form-urlencoded');
+    assert.equal(request.body, 'grant_type=refresh_token&a=x+y');
+  });
+
+  it('parses a token response into camelCase, accepting expires_in as a string', () => {
+    const parsed = parseTokenResponse(
+      response(
+        200,
+        '{"access_token":"at","expires_in":"3599","token_type":"Bearer","scope":"a b"}',
+      ),
+      TOKEN_URL,
+    );
+    assert.equal(parsed.accessToken, 'at');
+    assert.equal(parsed.expiresIn, 3599);
+    assert.equal(parsed.scope, 'a b');
+  });
+
+  it('turns an OAuth error body into an OAuthError with error and description', () => {
+    assert.throws(
+      () =>
+        parseTokenResponse(
+          response(
+            400,
+            '{"error":"invalid_grant","error_description":"Token has been expired or revoked."}',
+          ),
+          TOKEN_URL,
+        ),
+      {
+        name: 'OAuthError',
+        code: 'ERR_INVALID_GRANT',
+        error: 'invalid_grant',
+        errorDescription: 'Token has been expired or revoked.',
+        status: 400,
+      },
+    );
+  });
+
+  it('turns an OAuth error without a description into ERR_OAUTH', () => {
+    assert.throws(
+      () => parseTokenResponse(response(401, '{"error":"invalid_client"}'), TOKEN_URL),
+      {
+        code: 'ERR_OAUTH',
+        error: 'invalid_client',
+        errorDescription: undefined,
+      },
+    );
+  });
+
+  it('rejects a 200 whose body is not JSON, or lacks access_token', () => {
+    assert.throws(() => parseTokenResponse(response(200, '<html>proxy</html>'), TOKEN_URL), {
+      code: 'ERR_TOKEN_RESPONSE',
+    });
+    assert.throws(() => parseTokenResponse(response(200, '{"token_type":"Bearer"}'), TOKEN_URL), {
+      code: 'ERR_TOKEN_RESPONSE',
+      message: /without access_token/,
+    });
+    assert.throws(() => parseTokenResponse(response(200, 'null'), TOKEN_URL), {
+      code: 'ERR_TOKEN_RESPONSE',
+    });
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    assert.equal(parseRetryAfter('3'), 3);
+    assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 0), 10);
+    assert.equal(parseRetryAfter('soon'), undefined);
+    assert.equal(parseRetryAfter(null), undefined);
+  });
+});
+
+describe('token requests over HTTP with retries', () => {
+  afterEach(() => nock.cleanAll());
+
+  it('retries a 500 and a 429, then succeeds', async () => {
+    const scope = nock('https://oauth2.example.test')
+      .post('/token')
+      .reply(500, 'boom')
+      .post('/token')
+      .reply(429, '{"error":"rate_limited"}')
+      .post('/token')
+      .reply(200, { access_token: 'at', expires_in: 3600 });
+    const token = await requestToken(TOKEN_URL, { grant_type: 'x' }, { http: fast });
+    assert.equal(token.accessToken, 'at');
+    assert.ok(scope.isDone());
+  });
+
+  it('waits as long as a 503 Retry-After says', async () => {
+    nock('https://oauth2.example.test')
+      .post('/token')
+      .reply(503, 'busy', { 'retry-after': '0' })
+      .post('/token')
+      .reply(200, { access_token: 'at' });
+    assert.equal((await requestToken(TOKEN_URL, {}, { http: fast })).accessToken, 'at');
+  });
+
+  it('gives up at once when Retry-After asks for longer than the policy allows', async () => {
+    const scope = nock('https://oauth2.example.test')
+      .post('/token')
+      .reply(503, 'busy', { 'retry-after': '3600' });
+    await assert.rejects(requestToken(TOKEN_URL, {}, { http: fast }), (e: unknown) => {
+      assert.ok(e instanceof HttpError);
+      assert.equal(e.status, 503);
+      assert.equal(e.retryAfterSec, 3600);
+      return true;
+    });
+    assert.ok(scope.isDone());
+  });
+
+  it('stops after maxAttempts with the last typed error', async () => {
+    const scope = nock('https://oauth2.example.test')
+      .post('/token')
+      .times(3)
+      .reply(502, 'bad gateway');
+    await assert.rejects(
+      requestToken(TOKEN_URL, {}, { http: { ...fast, retry: { ...fast.retry, maxAttempts: 3 } } }),
+      { code: 'ERR_HTTP', status: 502 },
+    );
+    assert.ok(scope.isDone());
+  });
+
+  it('does not retry a 400 invalid_grant', async () => {
+    const scope = nock('https://oauth2.example.test')
+      .post('/token')
+      .reply(400, { error: 'invalid_grant' });
+    await assert.rejects(requestToken(TOKEN_URL, {}, { http: fast }), {
+      code: 'ERR_INVALID_GRANT',
+    });
+    assert.ok(scope.isDone());
+    assert.ok(!nock.isDone() || nock.pendingMocks().length === 0);
+  });
+
+  it('retries connection errors, then reports a NetworkError', async () => {
+    nock('https://oauth2.example.test')
+      .post('/token')
+      .times(4)
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    await assert.rejects(requestToken(TOKEN_URL, {}, { http: fast }), (e: unknown) => {
+      assert.ok(e instanceof AuthError);
+      assert.equal(e.code, 'ERR_NETWORK');
+      return true;
+    });
+  });
+
+  it('times out a slow endpoint with ERR_TIMEOUT', async () => {
+    nock('https://oauth2.example.test')
+      .post('/token')
+      .times(2)
+      .delay(500)
+      .reply(200, { access_token: 'late' });
+    await assert.rejects(
+      requestToken(
+        TOKEN_URL,
+        {},
+        { http: { timeoutMs: 50, retry: { maxAttempts: 2, initialDelayMs: 1 } } },
+      ),
+      { code: 'ERR_TIMEOUT', timeoutMs: 50 },
+    );
+  });
+
+  it('stops waiting when the caller aborts', async () => {
+    nock('https://oauth2.example.test').post('/token').reply(503, 'busy', { 'retry-after': '5' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    await assert.rejects(requestToken(TOKEN_URL, {}, { http: { signal: controller.signal } }), {
+      code: 'ERR_ABORTED',
+    });
+  });
+
+  it('withRetry does not retry errors that are not AuthErrors', async () => {
+    let calls = 0;
+    await assert.rejects(
+      withRetry(async () => {
+        calls++;
+        throw new TypeError('bug');
+      }),
+      TypeError,
+    );
+    assert.equal(calls, 1);
+  });
+});
