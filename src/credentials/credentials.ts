@@ -126,6 +126,11 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
     return this.#slot.current !== undefined && this.now() < this.#slot.refreshAt;
   }
 
+  /** Scopes the server said it granted with the current token; undefined when it did not say. */
+  get grantedScopes(): readonly string[] | undefined {
+    return this.#slot.current?.scopes;
+  }
+
   get quotaProjectId(): string | undefined {
     return this.options.quotaProjectId;
   }
