@@ -30,5 +30,188 @@ export {
   type ServiceAccountKey,
 } from './service-account/service-account-key.js';
 export { KeyObjectSigner, type Signer, type SigningAlgorithm } from './service-account/signer.js';
-export { AuthorizedClient, type AuthorizedClientOptions } from './transport/authorized-client.js';
+export {
+  AuthorizedClient,
+  type AuthorizedClientOptions,
+  type GoogleApisAuth,
+} from './transport/authorized-client.js';
 export type { TokenStore } from './store/token-store.js';
+export {
+  Flow,
+  type FlowOptions,
+  type ClientConfigFlowOptions,
+  type AuthorizationUrlOptions,
+  type AuthorizationRequest,
+  type AuthorizationResult,
+  type FetchTokenOptions,
+} from './flows/flow.js';
+export {
+  InstalledAppFlow,
+  DEFAULT_LOGIN_TIMEOUT_MS,
+  type RunLocalServerOptions,
+} from './flows/installed-app-flow.js';
+export {
+  DeviceFlow,
+  type DeviceFlowOptions,
+  type ClientConfigDeviceFlowOptions,
+} from './flows/device-flow.js';
+export {
+  buildDeviceAuthorizationRequest,
+  parseDeviceAuthorizationResponse,
+  DEVICE_CODE_GRANT,
+  type DeviceAuthorization,
+} from './flows/device-authorization.js';
+export {
+  parseClientSecrets,
+  readClientSecretsFile,
+  type ClientConfig,
+} from './flows/client-secrets.js';
+export {
+  buildAuthorizationUrl,
+  parseAuthorizationResponse,
+  type AuthorizationParams,
+} from './flows/authorization.js';
+export { createCodeVerifier, codeChallengeS256, createState } from './flows/pkce.js';
+export { openInBrowser, type BrowserOpener } from './flows/browser.js';
+export {
+  revoke,
+  buildRevokeRequest,
+  parseRevokeResponse,
+  type RevokeOptions,
+} from './flows/revoke.js';
+export {
+  tokenInfo,
+  buildTokenInfoRequest,
+  parseTokenInfoResponse,
+  type TokenInfo,
+  type TokenInfoOptions,
+} from './flows/token-info.js';
+export {
+  GOOGLE_AUTH_URL,
+  GOOGLE_REVOKE_URL,
+  GOOGLE_TOKEN_INFO_URL,
+  GOOGLE_DEVICE_AUTHORIZATION_URL,
+} from './flows/endpoints.js';
+export { TokenStoreError } from './store/token-store.js';
+export { MemoryTokenStore } from './store/memory-token-store.js';
+export { FileTokenStore, type FileTokenStoreOptions } from './store/file-token-store.js';
+export {
+  bindToStore,
+  loadUserCredentials,
+  type BindToStoreOptions,
+  type StoreBinding,
+} from './store/bind-to-store.js';
+export {
+  MetadataClient,
+  defaultMetadataClient,
+  DEFAULT_PROBE_TIMEOUT_MS,
+  DEFAULT_RESIDENT_PROBE_TIMEOUT_MS,
+  DEFAULT_METADATA_HTTP,
+  type MetadataClientOptions,
+  type MetadataGetOptions,
+  type Detection,
+} from './metadata/metadata-client.js';
+export { type DetectionMode } from './metadata/detection.js';
+export { DEFAULT_METADATA_HOSTS } from './metadata/hosts.js';
+export { type Environment } from './metadata/environment.js';
+export {
+  ComputeCredentials,
+  type ComputeCredentialsOptions,
+} from './credentials/compute-credentials.js';
+export {
+  credentialsFromJson,
+  loadCredentialsFile,
+  SUPPORTED_CREDENTIALS_TYPES,
+  type LoadCredentialsOptions,
+} from './credentials/load-credentials.js';
+export {
+  defaultCredentials,
+  defaultCredentialsResolver,
+  DefaultCredentialsResolver,
+  type DefaultCredentialsOptions,
+  type DefaultCredentialsResult,
+  type DefaultCredentialsResolverOptions,
+  type DefaultCredentialsSource,
+} from './credentials/default-credentials.js';
+export { wellKnownCredentialsPath, gcloudConfigDir } from './credentials/well-known-file.js';
+export { findProjectId, gcloudProject, type ProjectIdSource } from './credentials/project-id.js';
+export { OAuthProvider, type LoginResult } from './oauth/provider.js';
+export type { OAuthProviderOptions } from './oauth/provider-options.js';
+export { ProviderRegistry, type ProviderRegistration } from './oauth/registry.js';
+export {
+  GOOGLE_PROVIDER,
+  PROVIDER_PRESETS,
+  type ProviderPreset,
+  type ProviderPresetName,
+} from './oauth/presets.js';
+export { ProviderSession, type ProviderSessionOptions } from './oauth/session.js';
+export { tokensFromJson, tokensToJson, type OAuthTokens } from './oauth/tokens.js';
+export { discoveryUrl } from './oauth/discovery.js';
+export type { ProviderEndpoint, ProviderMetadata } from './oauth/metadata.js';
+export type {
+  AuthorizationRedirect,
+  AuthorizationRequestOptions,
+  SavedAuthorization,
+} from './oauth/authorization.js';
+export type { IdTokenClaims } from './oauth/id-token-claims.js';
+export type { ClientAuthMethod, ClientPrivateKey } from './oauth/client-auth.js';
+export type { DevicePollOptions, PendingDeviceLogin } from './oauth/device.js';
+export type { TokenIntrospection } from './oauth/introspection.js';
+export type { TokenTypeHint } from './oauth/revocation.js';
+export type { UserInfo } from './oauth/userinfo.js';
+export {
+  callbackHandler,
+  loginErrorPage,
+  loginHandler,
+  type CallbackHandlerOptions,
+  type LoginErrorHandler,
+  type LoginHandlerOptions,
+  type LoginRequestHandler,
+  type LoginStateOptions,
+} from './oauth/web/handlers.js';
+export {
+  CookieLoginStateStore,
+  LoginStateError,
+  type LoginCookieOptions,
+  type LoginStateProblem,
+  type LoginStateStore,
+} from './oauth/web/login-state.js';
+export { OAuth1Client, type OAuth1ClientOptions } from './oauth/oauth1/client.js';
+export {
+  signOAuth1Request,
+  type OAuth1RequestToSign,
+  type OAuth1SignatureType,
+  type OAuth1SignedRequest,
+  type OAuth1SigningParams,
+} from './oauth/oauth1/sign-request.js';
+export {
+  baseStringUri,
+  normalizeParameters,
+  signatureBaseString,
+  signBaseString,
+  type OAuth1SignatureMethod,
+  type OAuth1SigningKeys,
+} from './oauth/oauth1/signature.js';
+export type { OAuth1TokenCredentials } from './oauth/oauth1/token-response.js';
+export {
+  IdTokenCredentials,
+  type IdTokenCredentialsOptions,
+} from './credentials/id-token-credentials.js';
+export {
+  GOOGLE_CERTS_URL,
+  GOOGLE_ISSUERS,
+  GOOGLE_JWKS_URL,
+  IAP_ISSUER,
+  IAP_JWKS_URL,
+  IdTokenVerifier,
+  verifyIapJwt,
+  verifyIdToken,
+  type IdTokenVerifierOptions,
+  type VerifiedIdToken,
+  type VerifyIapJwtOptions,
+  type VerifyIdTokenOptions,
+} from './id-token/verifier.js';
+export type { IdTokenPayload } from './id-token/claims.js';
+export type { JwsHeader } from './id-token/jws.js';
+export type { IdTokenAlgorithm } from './id-token/key-set.js';
+export { PublicKeyCache, type PublicKeyCacheOptions } from './id-token/public-key-cache.js';

@@ -134,3 +134,25 @@ describe('UserCredentials', () => {
     assert.doesNotMatch(shown, /refresh-token-value|client-secret-value/);
   });
 });
+
+describe('UserCredentials scopes', () => {
+  afterEach(() => nock.cleanAll());
+
+  it('exposes the scopes the server granted, and a narrowed copy fetches its own token', async () => {
+    const held = new UserCredentials({
+      clientId: 'c',
+      refreshToken: 'r',
+      tokenUri: `${TOKEN_HOST}/token`,
+      accessToken: 'ya29.wide',
+      expiresAt: Date.now() + 3600_000,
+      grantedScopes: ['a', 'b'],
+    });
+    assert.deepEqual(held.grantedScopes, ['a', 'b']);
+    assert.equal(await held.withQuotaProject('q').getAccessToken(), 'ya29.wide');
+    nock(TOKEN_HOST).post('/token').reply(200, { access_token: 'ya29.narrow', expires_in: 3600, scope: 'a' });
+    const narrowed = held.withScopes(['a']);
+    assert.equal(await narrowed.getAccessToken(), 'ya29.narrow');
+    assert.deepEqual(narrowed.grantedScopes, ['a']);
+    assert.equal(await held.getAccessToken(), 'ya29.wide');
+  });
+});

@@ -1,4 +1,4 @@
-import { InvalidCredentialsError, OAuthError } from '../errors.js';
+import { AuthError, InvalidCredentialsError, OAuthError } from '../errors.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
 import {
   optionalString,
@@ -26,6 +26,8 @@ export interface UserCredentialsOptions extends CredentialsOptions {
   accessToken?: string;
   /** When `accessToken` expires, epoch milliseconds. */
   expiresAt?: number;
+  /** Scopes the server granted with `accessToken`, when it said. */
+  grantedScopes?: readonly string[];
   /** The user's email, when known; informational. */
   account?: string;
   /** Names where the credentials came from in error messages (a file path). */
@@ -46,6 +48,8 @@ export interface UserCredentialsOptions extends CredentialsOptions {
 export class UserCredentials extends Credentials<UserCredentialsOptions> {
   readonly type = 'authorized_user';
   #refreshToken: string;
+  /** The ID token of the latest refresh, when the grant included `openid`. */
+  #idToken?: string;
 
   constructor(options: UserCredentialsOptions) {
     const source = options.source ?? 'user credentials';
@@ -63,7 +67,11 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
     super(options);
     this.#refreshToken = options.refreshToken;
     if (options.accessToken) {
-      this.adoptToken({ accessToken: options.accessToken, expiresAt: options.expiresAt });
+      this.adoptToken({
+        accessToken: options.accessToken,
+        expiresAt: options.expiresAt,
+        scopes: options.grantedScopes && [...options.grantedScopes],
+      });
     }
   }
 
@@ -110,7 +118,32 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
   }
 
   protected override withOptions(changes: Partial<UserCredentialsOptions>): this {
-    return super.withOptions({ refreshToken: this.#refreshToken, ...changes });
+    // A token held for other scopes must not be served by the narrowed (or widened) copy.
+    const heldToken =
+      changes.scopes === undefined
+        ? {}
+        : { accessToken: undefined, expiresAt: undefined, grantedScopes: undefined };
+    return super.withOptions({ refreshToken: this.#refreshToken, ...heldToken, ...changes });
+  }
+
+  /**
+   * The ID token of a fresh refresh grant, shared with any refresh already in flight (so a
+   * rotated refresh token is saved and announced as usual). Google mints it for the OAuth client
+   * the user logged in with, whatever audience is asked for, and only when the login granted
+   * `openid`.
+   *
+   * @example
+   * ```ts
+   * const idToken = await user.fetchIdToken(user.clientId);
+   * ```
+   */
+  override async fetchIdToken(_audience: string): Promise<string> {
+    await this.refresh();
+    if (this.#idToken) return this.#idToken;
+    throw new AuthError(
+      'ERR_UNSUPPORTED',
+      `${this.options.source ?? 'user credentials'}: the token endpoint returned no ID token, because the login did not grant the openid scope${this.scopes.length > 0 ? ' (or the scopes passed to these credentials leave it out)' : ''}; log in again with openid, e.g. \`gcloud auth application-default login\`, or use service account credentials`,
+    );
   }
 
   protected override async fetchToken(): Promise<TokenResult> {
@@ -135,6 +168,7 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
         : error;
     }
     if (response.refreshToken) this.#refreshToken = response.refreshToken;
+    this.#idToken = response.idToken;
     return {
       accessToken: response.accessToken as string,
       expiresAt:

@@ -1,0 +1,32 @@
+/**
+ * Fresh process: loads a service-account key file and gets the first request headers (one token
+ * mint from the emulator). Prints the milliseconds since process start at which the headers were
+ * ready. Usage: node first-token.js <warrant|gal> <keyFile> <tokenUrl>
+ */
+import { CLOUD_PLATFORM, galJwtOptions } from '../gal.js';
+
+const [lib, keyFile, tokenUrl] = process.argv.slice(2);
+
+async function firstHeaders(): Promise<Headers> {
+  if (lib === 'warrant') {
+    const { loadCredentialsFile } = await import('../../src/index.js');
+    const credentials = await loadCredentialsFile(keyFile, { scopes: [CLOUD_PLATFORM] });
+    return credentials.getRequestHeaders();
+  }
+  if (lib === 'gal') {
+    const { GoogleAuth } = await import('google-auth-library');
+    const auth = new GoogleAuth({
+      keyFile,
+      scopes: [CLOUD_PLATFORM],
+      clientOptions: galJwtOptions(tokenUrl),
+    });
+    const client = await auth.getClient();
+    return client.getRequestHeaders();
+  }
+  throw new Error(`first-token child: unknown library ${lib}`);
+}
+
+const headers = await firstHeaders();
+const ms = performance.now();
+const bearer = /^Bearer ya29\./.test(headers.get('authorization') ?? '');
+process.stdout.write(`${JSON.stringify({ ms, bearer })}\n`);

@@ -1,0 +1,26 @@
+/**
+ * Fresh process: imports one library (or nothing, the baseline) and prints its RSS, its
+ * anonymous memory (Linux: RSS without file-backed pages such as the node binary's own code),
+ * and the time since process start. Usage: node import.js <none|warrant|gal>
+ */
+import { readFileSync } from 'node:fs';
+
+const target = process.argv[2];
+if (target === 'warrant') await import('../../src/index.js');
+else if (target === 'gal') await import('google-auth-library');
+else if (target !== 'none') throw new Error(`import child: unknown target ${target}`);
+
+/** Bytes of anonymous memory mapped in, from /proc/self/smaps_rollup; undefined off Linux. */
+function anonymousBytes(): number | undefined {
+  try {
+    const rollup = readFileSync('/proc/self/smaps_rollup', 'utf8');
+    const kib = /^Anonymous:\s+(\d+) kB/m.exec(rollup)?.[1];
+    return kib === undefined ? undefined : Number(kib) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+process.stdout.write(
+  `${JSON.stringify({ rss: process.memoryUsage().rss, anonymous: anonymousBytes(), ms: performance.now() })}\n`,
+);

@@ -1,0 +1,129 @@
+/**
+ * Token mints per second, forced (every call really reaches the token endpoint, which is
+ * checked with the emulator's hit counter): service-account JWT-bearer at 0 and 5 ms of
+ * emulator latency, and the user refresh-token grant.
+ */
+import { JWT, UserRefreshClient } from 'google-auth-library';
+import { ServiceAccountCredentials, UserCredentials } from '../../src/index.js';
+import type { BenchContext } from '../context.js';
+import { mintAccessToken, parseKey, postForm } from '../floor.js';
+import { CLOUD_PLATFORM, galJwtOptions } from '../gal.js';
+import { failureOf, measured, notAvailable, withinFloor, type Row } from '../report.js';
+import { opsPerSecond, type BatchPlan, type Operation } from '../stats.js';
+
+const PLAN: BatchPlan = { warmupOps: 20, batchMs: 200, maxOps: 100_000, repetitions: 7, chunk: 1 };
+/** Calls each operation this many times first and expects exactly as many token-endpoint hits. */
+const HIT_CHECK = 3;
+
+type Contender = 'warrant' | 'gal' | 'floor';
+
+export async function serviceAccountMint(context: BenchContext): Promise<Row[]> {
+  const { emulator } = context;
+  const key = emulator.serviceAccountKey;
+  const warrant = ServiceAccountCredentials.fromJson(key, { scopes: [CLOUD_PLATFORM] });
+  const gal = new JWT({
+    email: key.client_email,
+    key: key.private_key,
+    keyId: key.private_key_id,
+    scopes: [CLOUD_PLATFORM],
+    ...galJwtOptions(emulator.tokenUrl),
+  });
+  const parsed = parseKey(key);
+  const operations: Record<Contender, Operation> = {
+    warrant: () => warrant.refresh(),
+    // gal has no "force": authorize() mints only when its cached token is expiring, so the
+    // cached token is marked expired first, as an expired token would be.
+    gal: () => {
+      gal.credentials.expiry_date = 1;
+      return gal.authorize();
+    },
+    floor: () => mintAccessToken(parsed, emulator.tokenUrl, CLOUD_PLATFORM),
+  };
+  const rows: Row[] = [];
+  for (const latencyMs of [0, 5]) {
+    emulator.setLatency(latencyMs);
+    try {
+      rows.push(
+        await mintRow(context, operations, {
+          id: `mint.sa.${latencyMs}ms`,
+          metric: `service-account token mint, emulator latency ${latencyMs} ms`,
+          floorNote: 'RS256 sign with a pre-parsed KeyObject + one fetch POST',
+          factor: 1.3,
+        }),
+      );
+    } finally {
+      emulator.setLatency(0);
+    }
+  }
+  return rows;
+}
+
+export async function userMint(context: BenchContext): Promise<Row[]> {
+  const { emulator } = context;
+  const user = emulator.authorizedUser;
+  const warrant = UserCredentials.fromJson(user);
+  const gal = new UserRefreshClient({
+    clientId: user.client_id,
+    clientSecret: user.client_secret,
+    refreshToken: user.refresh_token,
+    endpoints: { oauth2TokenUrl: emulator.tokenUrl },
+  });
+  const form = {
+    grant_type: 'refresh_token',
+    client_id: user.client_id,
+    client_secret: user.client_secret,
+    refresh_token: user.refresh_token,
+  };
+  const operations: Record<Contender, Operation> = {
+    warrant: () => warrant.refresh(),
+    gal: () => gal.refreshAccessToken(),
+    floor: () => postForm(emulator.tokenUrl, form),
+  };
+  return [
+    await mintRow(context, operations, {
+      id: 'mint.user.0ms',
+      metric: 'user refresh-token mint, emulator latency 0 ms',
+      floorNote: 'one fetch POST of the same form',
+      factor: 1.5,
+    }),
+  ];
+}
+
+async function mintRow(
+  { emulator }: BenchContext,
+  operations: Record<Contender, Operation>,
+  spec: { id: string; metric: string; floorNote: string; factor: number },
+): Promise<Row> {
+  const failures: Partial<Record<Contender, string>> = {};
+  for (const name of Object.keys(operations) as Contender[]) {
+    failures[name] = await failureOf(async () => {
+      emulator.resetHits();
+      for (let i = 0; i < HIT_CHECK; i++) await operations[name]();
+      if (emulator.hits.token !== HIT_CHECK) {
+        throw new Error(
+          `${HIT_CHECK} calls reached the token endpoint ${emulator.hits.token} times`,
+        );
+      }
+    });
+  }
+  const timed = Object.fromEntries(
+    Object.entries(operations).filter(([name]) => !failures[name as Contender]),
+  );
+  const rates = await opsPerSecond(timed, PLAN);
+  const result = (name: Contender) => {
+    const failure = failures[name];
+    return failure ? notAvailable(failure) : measured(rates[name]);
+  };
+  const floor = { ...result('floor'), note: spec.floorNote };
+  const warrant = result('warrant');
+  return {
+    id: spec.id,
+    metric: spec.metric,
+    unit: 'ops/s',
+    better: 'higher',
+    warrant,
+    gal: result('gal'),
+    floor,
+    target: withinFloor(spec.factor, warrant, floor),
+  };
+}

@@ -1,0 +1,180 @@
+/** The rows the metrics produce, their targets, and the table and JSON they become. */
+import type { Sample } from './stats.js';
+
+/** One library's (or the floor's) number for a metric, or why there is none. */
+export interface Measured {
+  sample?: Sample;
+  /** Why there is no number, e.g. the path throws on this Node version. */
+  na?: string;
+  /** What happened besides the number, e.g. the outcome of an ADC search. */
+  note?: string;
+}
+
+export interface Target {
+  /** Human form, e.g. `≤ 0.5× gal`. */
+  text: string;
+  /** Undefined when warrant (or what it is compared with) has no number. */
+  met?: boolean;
+}
+
+export interface Row {
+  /** Stable key in the JSON, e.g. `mint.sa.0ms`. */
+  id: string;
+  metric: string;
+  unit: string;
+  better: 'lower' | 'higher';
+  warrant: Measured;
+  gal: Measured;
+  floor?: Measured;
+  target?: Target;
+}
+
+export function measured(sample: Sample, note?: string): Measured {
+  return note === undefined ? { sample } : { sample, note };
+}
+
+export function notAvailable(reason: string): Measured {
+  return { na: reason };
+}
+
+/** Runs a check; resolves undefined when it passes, or the reason it failed. */
+export async function failureOf(check: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await check();
+    return undefined;
+  } catch (error) {
+    return describeError(error);
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error.message.split('\n')[0].slice(0, 160);
+    return typeof code === 'string' ? `${code}: ${message}` : message;
+  }
+  return String(error).slice(0, 160);
+}
+
+/** warrant ÷ google-auth-library, medians. */
+export function ratioOf(row: Row): number | undefined {
+  const w = row.warrant.sample?.median;
+  const g = row.gal.sample?.median;
+  return w === undefined || g === undefined || g === 0 ? undefined : w / g;
+}
+
+// Targets. Each compares warrant's median with gal's, the floor's or a bound.
+
+/** For lower-is-better metrics: warrant at most `factor` times gal. */
+export function atMostTimesGal(factor: number, w: Measured, g: Measured): Target {
+  const text = `≤ ${factor}× gal`;
+  if (!w.sample || !g.sample) return { text };
+  return { text, met: w.sample.median <= factor * g.sample.median };
+}
+
+/** For ops/s: warrant no slower than the floor by more than `factor` (w ≥ floor ÷ factor). */
+export function withinFloor(factor: number, w: Measured, floor: Measured): Target {
+  const text = `within ${factor}× of floor`;
+  if (!w.sample || !floor.sample) return { text };
+  return { text, met: w.sample.median * factor >= floor.sample.median };
+}
+
+/** For ops/s: warrant at least `fraction` of the floor. */
+export function atLeastFloorFraction(fraction: number, w: Measured, floor: Measured): Target {
+  const text = `≥ ${fraction}× floor`;
+  if (!w.sample || !floor.sample) return { text };
+  return { text, met: w.sample.median >= fraction * floor.sample.median };
+}
+
+/** Every repetition equal to `value` (token-endpoint hits). */
+export function exactlyEveryTime(value: number, w: Measured): Target {
+  const text = `= ${value} every run`;
+  if (!w.sample) return { text };
+  return { text, met: w.sample.min === value && w.sample.max === value };
+}
+
+/** Median strictly below `bound`. */
+export function below(bound: number, unit: string, w: Measured): Target {
+  const text = `< ${bound} ${unit}`;
+  if (!w.sample) return { text };
+  return { text, met: w.sample.median < bound };
+}
+
+/** Median at most `bound`, described by `text`. */
+export function atMost(bound: number | undefined, text: string, w: Measured): Target {
+  if (!w.sample || bound === undefined) return { text };
+  return { text, met: w.sample.median <= bound };
+}
+
+// Output.
+
+function formatValue(value: number, unit: string): string {
+  if (unit === 'ops/s') {
+    if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
+    if (value >= 1e4) return `${(value / 1e3).toFixed(1)}k`;
+    return value >= 100 ? value.toFixed(0) : value.toFixed(1);
+  }
+  if (unit === 'hits') return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  if (Math.abs(value) >= 100) return value.toFixed(0);
+  return value.toFixed(Math.abs(value) >= 10 ? 1 : 2);
+}
+
+function cell(m: Measured | undefined, unit: string): string {
+  if (!m) return '—';
+  if (!m.sample) return `n/a${m.na ? ` (${m.na.slice(0, 40)})` : ''}`;
+  return formatValue(m.sample.median, unit);
+}
+
+function metCell(target: Target | undefined): string {
+  if (!target) return '';
+  if (target.met === undefined) return 'n/a';
+  return target.met ? 'met' : 'MISSED';
+}
+
+const HEADER = ['metric', 'unit', 'warrant', 'google-auth-library', 'w/gal', 'floor', 'target', ''];
+
+/** The rows as cells, the same in the printed table and in BENCHMARKS.md. */
+export function tableCells(rows: readonly Row[]): string[][] {
+  return rows.map((row) => {
+    const ratio = ratioOf(row);
+    return [
+      row.metric,
+      `${row.unit} ${row.better === 'lower' ? '↓' : '↑'}`,
+      cell(row.warrant, row.unit),
+      cell(row.gal, row.unit),
+      ratio === undefined ? '—' : `${ratio.toFixed(2)}×`,
+      cell(row.floor, row.unit),
+      row.target?.text ?? '',
+      metCell(row.target),
+    ];
+  });
+}
+
+/** A fixed-width text table for the terminal. */
+export function textTable(rows: readonly Row[]): string {
+  const body = tableCells(rows);
+  const all = [HEADER, ...body];
+  const widths = HEADER.map((_, i) => Math.max(...all.map((r) => [...r[i]].length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c + ' '.repeat(widths[i] - [...c].length))
+      .join('  ')
+      .trimEnd();
+  return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** The notes (outcomes, n/a reasons) worth printing under the table. */
+export function notes(rows: readonly Row[]): string[] {
+  const lines: string[] = [];
+  for (const row of rows) {
+    for (const [who, m] of [
+      ['warrant', row.warrant],
+      ['gal', row.gal],
+      ['floor', row.floor],
+    ] as const) {
+      if (m?.na) lines.push(`${row.metric} — ${who}: n/a: ${m.na}`);
+      else if (m?.note) lines.push(`${row.metric} — ${who}: ${m.note}`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,51 @@
+import type { Credentials } from '../credentials/credentials.js';
+import { DefaultCredentialsResolver } from '../credentials/default-credentials.js';
+import { bindToStore, loadUserCredentials, type StoreBinding } from '../store/bind-to-store.js';
+import { FileTokenStore } from '../store/file-token-store.js';
+import type { CliIo } from './io.js';
+import { credentialsStorePath, LOGIN_KEY } from './paths.js';
+
+/** The credentials a command uses, and the binding that saves what they refresh. */
+export interface CurrentCredentials {
+  credentials: Credentials;
+  /** Set for the stored login: flush it before exiting so a refreshed token is kept. */
+  binding?: StoreBinding;
+}
+
+/**
+ * The stored `warrant login` when there is one, else Application Default Credentials. With
+ * `scopes`, a narrowed copy of the login that is not saved back (it would narrow the login).
+ */
+export async function currentCredentials(
+  io: CliIo,
+  options: { scopes?: string[]; tokenUri?: string } = {},
+): Promise<CurrentCredentials> {
+  const store = new FileTokenStore(credentialsStorePath(io));
+  const stored = await loadUserCredentials(store, LOGIN_KEY, {
+    tokenUri: options.tokenUri,
+    scopes: options.scopes,
+  });
+  if (stored) {
+    if (options.scopes) return { credentials: stored };
+    const binding = await bindToStore(stored, store, LOGIN_KEY, {
+      saveNow: false,
+      onError: (error) =>
+        io.stderr(
+          `warrant: warning: the refreshed login could not be saved: ${error instanceof Error ? error.message : String(error)}\n`,
+        ),
+    });
+    return { credentials: stored, binding };
+  }
+  const resolver = new DefaultCredentialsResolver({
+    env: io.env,
+    homedir: io.homedir,
+    platform: io.platform,
+  });
+  const { credentials } = await resolver.resolve({ scopes: options.scopes });
+  return { credentials };
+}
+
+/** Waits for pending saves; a failure was already reported by the binding's onError. */
+export async function settle(current: CurrentCredentials): Promise<void> {
+  await current.binding?.flush().catch(() => undefined);
+}

@@ -1,0 +1,41 @@
+/** The command line was wrong: exit code 2, with a pointer to `--help`. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const HELP = `Usage: warrant <command> [options]
+
+Log in as a user and print Google OAuth tokens.
+
+Commands:
+  login                  Log in in the browser (or on another device) and store the credentials
+    --client-secrets FILE  OAuth client JSON downloaded from the Cloud console (required)
+    --scopes LIST          Scopes, comma- or space-separated
+                           (default: openid, userinfo.email, cloud-platform)
+    --no-browser           Print the login URL instead of opening a browser
+    --device               Log in with a code on another device (no browser here)
+    --save-adc             Also write Application Default Credentials (gcloud's well-known file)
+    --port N               Loopback port for the browser's redirect (default: any free port)
+    --timeout SECONDS      How long to wait for the login (default: 300)
+  print-access-token     Print an access token (stored login, else Application Default Credentials)
+    --scopes LIST          Ask for these scopes (at most those granted at login)
+  print-identity-token   Print an OpenID Connect ID token
+    --audience AUD         The token's audience (required)
+  token-info             Print what the token endpoint says about the current access token, as JSON
+  revoke                 Revoke the stored login and forget it
+
+Endpoint options (for private deployments and emulators):
+  --auth-uri URL  --token-uri URL  --device-uri URL  --revoke-uri URL  --token-info-uri URL
+
+Options:
+  -h, --help             Show this help
+  -v, --version          Show the version
+
+Environment:
+  WARRANT_CONFIG_DIR     Where the login is stored (default: ~/.config/warrant)
+
+Exit codes: 0 success, 1 authentication error, 2 usage error.
+`;

@@ -1,0 +1,103 @@
+import { InvalidOptionsError, TokenResponseError } from '../errors.js';
+import { defaultMetadataClient, type MetadataClient } from '../metadata/metadata-client.js';
+import { serviceAccountPath } from '../metadata/metadata-request.js';
+import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
+
+/** Options for {@link ComputeCredentials}. */
+export interface ComputeCredentialsOptions extends CredentialsOptions {
+  /** The metadata server client. Default the shared `defaultMetadataClient`. */
+  metadataClient?: MetadataClient;
+  /** The instance's service account to act as: `default` or an email. Default `default`. */
+  serviceAccount?: string;
+}
+
+/** The metadata server's token answer. */
+interface MetadataToken {
+  access_token?: unknown;
+  expires_in?: unknown;
+}
+
+/**
+ * Credentials of the service account attached to a Google Cloud VM, Cloud Run service, Cloud
+ * Function or GKE workload, served by the metadata server. Its `type` is `compute`: these
+ * credentials come from the platform, not from a file, and the same server backs every
+ * Google compute product, not only Compute Engine.
+ *
+ * @example
+ * ```ts
+ * const credentials = new ComputeCredentials({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
+ * console.log(await credentials.getServiceAccountEmail());
+ * ```
+ */
+export class ComputeCredentials extends Credentials<ComputeCredentialsOptions> {
+  readonly type = 'compute';
+
+  get serviceAccount(): string {
+    return this.options.serviceAccount ?? 'default';
+  }
+
+  get metadataClient(): MetadataClient {
+    return this.options.metadataClient ?? defaultMetadataClient;
+  }
+
+  /** The email of the service account these credentials act as. */
+  getServiceAccountEmail(): Promise<string> {
+    return this.metadataClient.serviceAccountEmail(this.serviceAccount);
+  }
+
+  /** The configured universe, else the one the metadata server reports. */
+  override async getUniverseDomain(): Promise<string> {
+    return this.options.universeDomain ?? this.metadataClient.universeDomain();
+  }
+
+  /** An ID token for `audience`, signed by Google, with the full claims (email included). */
+  override async fetchIdToken(audience: string): Promise<string> {
+    if (!audience) {
+      throw new InvalidOptionsError(
+        'fetchIdToken needs an audience: the URL or client id of the service the token is for',
+      );
+    }
+    const path = `${this.#accountPath()}/identity`;
+    const token = await this.metadataClient.get(path, {
+      query: { audience, format: 'full' },
+      http: this.options.http,
+    });
+    if (!token.trim()) {
+      throw new TokenResponseError(`metadata ${path} answered with an empty ID token`, path);
+    }
+    return token.trim();
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), serviceAccount: this.serviceAccount };
+  }
+
+  protected override async fetchToken(): Promise<TokenResult> {
+    const path = `${this.#accountPath()}/token`;
+    const fetchedAt = this.now();
+    const scopes = this.scopes.length > 0 ? this.scopes.join(',') : undefined;
+    const body = await this.metadataClient.get<MetadataToken>(path, {
+      json: true,
+      query: { scopes },
+      http: this.options.http,
+    });
+    return parseMetadataToken(body, path, fetchedAt);
+  }
+
+  #accountPath(): string {
+    return serviceAccountPath(this.serviceAccount);
+  }
+}
+
+/** Reads the metadata server's `{access_token, expires_in, token_type}` answer. */
+export function parseMetadataToken(body: unknown, path: string, fetchedAt: number): TokenResult {
+  const token = (body ?? {}) as MetadataToken;
+  if (typeof token.access_token !== 'string' || token.access_token === '') {
+    throw new TokenResponseError(`metadata ${path} answered without access_token`, path);
+  }
+  const expiresIn = Number(token.expires_in);
+  return {
+    accessToken: token.access_token,
+    expiresAt: Number.isFinite(expiresIn) ? fetchedAt + expiresIn * 1000 : undefined,
+  };
+}

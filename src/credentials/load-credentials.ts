@@ -1,0 +1,69 @@
+import { InvalidCredentialsError } from '../errors.js';
+import { ServiceAccountCredentials } from '../service-account/service-account-credentials.js';
+import type { Credentials, CredentialsOptions } from './credentials.js';
+import { readCredentialsFile, requireObject, type CredentialsJson } from './credentials-file.js';
+import { UserCredentials } from './user-credentials.js';
+
+/** Options applied to whatever credentials a file or JSON object turns out to hold. */
+export interface LoadCredentialsOptions extends CredentialsOptions {
+  /** Names the file or object in error messages. Default: the path, or `credentials JSON`. */
+  source?: string;
+}
+
+type CredentialsFactory = (json: CredentialsJson, options: LoadCredentialsOptions) => Credentials;
+
+/** Credentials file `type` → how to build it. Supporting a new type is one line here. */
+const FACTORIES: ReadonlyMap<string, CredentialsFactory> = new Map<string, CredentialsFactory>([
+  ['service_account', (json, options) => ServiceAccountCredentials.fromJson(json, options)],
+  ['authorized_user', (json, options) => UserCredentials.fromJson(json, options)],
+]);
+
+/** The credentials file types {@link credentialsFromJson} accepts. */
+export const SUPPORTED_CREDENTIALS_TYPES: readonly string[] = [...FACTORIES.keys()];
+
+/**
+ * Builds credentials from a parsed credentials JSON object, choosing the class by its `type`.
+ * An unknown or missing `type` is an `ERR_INVALID_CREDENTIALS` naming the accepted types; the
+ * file's `quota_project_id` and `universe_domain` are kept unless `options` override them.
+ *
+ * @example
+ * ```ts
+ * const credentials = credentialsFromJson(JSON.parse(process.env.GOOGLE_CREDENTIALS_JSON!), {
+ *   scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+ * });
+ * ```
+ */
+export function credentialsFromJson(
+  json: unknown,
+  options: LoadCredentialsOptions = {},
+): Credentials {
+  const source = options.source ?? 'credentials JSON';
+  const object = requireObject(json, source);
+  const factory = typeof object.type === 'string' ? FACTORIES.get(object.type) : undefined;
+  if (!factory) {
+    const found =
+      object.type === undefined ? 'has no type field' : `has type '${String(object.type)}'`;
+    throw new InvalidCredentialsError(
+      `${source} ${found}; warrant accepts ${SUPPORTED_CREDENTIALS_TYPES.map((t) => `'${t}'`).join(', ')} (use a service account key or run \`gcloud auth application-default login\`)`,
+      { source, field: 'type' },
+    );
+  }
+  return factory(object, { ...options, source });
+}
+
+/**
+ * Reads a credentials JSON file and builds the credentials its `type` names. A missing,
+ * unreadable, empty or malformed file is an `ERR_INVALID_CREDENTIALS` naming the path.
+ *
+ * @example
+ * ```ts
+ * const credentials = await loadCredentialsFile('./key.json');
+ * ```
+ */
+export async function loadCredentialsFile(
+  path: string,
+  options: LoadCredentialsOptions = {},
+): Promise<Credentials> {
+  const source = options.source ?? path;
+  return credentialsFromJson(await readCredentialsFile(path), { ...options, source });
+}

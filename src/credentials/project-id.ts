@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { envValue, type Environment } from '../metadata/environment.js';
+
+/** Where a project id was found, for logs and the CLI. */
+export type ProjectIdSource =
+  | 'option'
+  | 'GOOGLE_CLOUD_PROJECT'
+  | 'GCLOUD_PROJECT'
+  | 'credentials'
+  | 'CLOUDSDK_CORE_PROJECT'
+  | 'gcloud configuration'
+  | 'metadata server';
+
+/** The inputs of {@link findProjectId}, in the order they are consulted. */
+export interface ProjectIdInputs {
+  /** An explicit project id. */
+  projectId?: string;
+  env: Environment;
+  /** The credentials found, whose `projectId` (a service account key's `project_id`) counts. */
+  credentials?: unknown;
+  /** gcloud's configuration directory. */
+  gcloudConfigDir: string;
+  /**
+   * Asks the metadata server, only when detection says we are on Google Cloud; resolves
+   * undefined otherwise. Called last, so a project found earlier costs no probe.
+   */
+  fromMetadata: () => Promise<string | undefined>;
+}
+
+/**
+ * Finds the project to bill and address, in order: the option, `GOOGLE_CLOUD_PROJECT`,
+ * `GCLOUD_PROJECT`, the credentials' `project_id`, gcloud's configuration (read from its files,
+ * never by running gcloud), the metadata server. Resolves undefined when none knows.
+ */
+export async function findProjectId(
+  inputs: ProjectIdInputs,
+): Promise<{ projectId: string; source: ProjectIdSource } | undefined> {
+  if (inputs.projectId) return { projectId: inputs.projectId, source: 'option' };
+  for (const name of ['GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT'] as const) {
+    const value = envValue(inputs.env, name);
+    if (value !== undefined) return { projectId: value, source: name };
+  }
+  const fromCredentials = (inputs.credentials as { projectId?: unknown } | undefined)?.projectId;
+  if (typeof fromCredentials === 'string' && fromCredentials !== '') {
+    return { projectId: fromCredentials, source: 'credentials' };
+  }
+  const fromGcloud = await gcloudProject(inputs.gcloudConfigDir, inputs.env);
+  if (fromGcloud) return fromGcloud;
+  const fromMetadata = await inputs.fromMetadata();
+  return fromMetadata ? { projectId: fromMetadata, source: 'metadata server' } : undefined;
+}
+
+/**
+ * The project gcloud would use, read straight from its files: `CLOUDSDK_CORE_PROJECT`, else
+ * `[core] project` of the active configuration (`CLOUDSDK_ACTIVE_CONFIG_NAME`, else the name in
+ * `<dir>/active_config`, else `default`) in `<dir>/configurations/config_<name>`.
+ */
+export async function gcloudProject(
+  configDir: string,
+  env: Environment,
+): Promise<{ projectId: string; source: ProjectIdSource } | undefined> {
+  const fromEnv = envValue(env, 'CLOUDSDK_CORE_PROJECT');
+  if (fromEnv !== undefined) return { projectId: fromEnv, source: 'CLOUDSDK_CORE_PROJECT' };
+  const active =
+    envValue(env, 'CLOUDSDK_ACTIVE_CONFIG_NAME') ??
+    ((await readOptional(join(configDir, 'active_config')))?.trim() || 'default');
+  // A configuration name is a file-name fragment; anything path-like is not one gcloud made.
+  if (!/^[A-Za-z0-9._-]+$/.test(active)) return undefined;
+  const config = await readOptional(join(configDir, 'configurations', `config_${active}`));
+  const projectId = config === undefined ? undefined : iniValue(config, 'core', 'project');
+  return projectId ? { projectId, source: 'gcloud configuration' } : undefined;
+}
+
+/** `key`'s value in `[section]` of INI text, as gcloud writes its configurations. */
+export function iniValue(text: string, section: string, key: string): string | undefined {
+  let current = '';
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) {
+      current = header[1].trim();
+      continue;
+    }
+    const eq = line.search(/[=:]/);
+    if (current === section && eq > 0 && line.slice(0, eq).trim() === key) {
+      return line.slice(eq + 1).trim() || undefined;
+    }
+  }
+  return undefined;
+}
+
+/** A file's text, or undefined when it cannot be read: gcloud's files are optional. */
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,43 @@
+import { homedir as osHomedir } from 'node:os';
+import { posix, win32 } from 'node:path';
+import { envValue, type Environment } from '../metadata/environment.js';
+
+/** The file gcloud (and `warrant login --save-adc`) writes application default credentials to. */
+export const WELL_KNOWN_FILE_NAME = 'application_default_credentials.json';
+
+/**
+ * gcloud's configuration directory: `$CLOUDSDK_CONFIG`, else `%APPDATA%\gcloud` on Windows, else
+ * `~/.config/gcloud`. Every input is a parameter so tests never depend on the real machine.
+ */
+export function gcloudConfigDir(
+  env: Environment = process.env,
+  platform: NodeJS.Platform = process.platform,
+  homedir: string = osHomedir(),
+): string {
+  const configured = envValue(env, 'CLOUDSDK_CONFIG');
+  if (configured !== undefined) return configured;
+  if (platform === 'win32') {
+    const appData = envValue(env, 'APPDATA') ?? win32.join(homedir, 'AppData', 'Roaming');
+    return win32.join(appData, 'gcloud');
+  }
+  return posix.join(homedir, '.config', 'gcloud');
+}
+
+/**
+ * Where gcloud keeps application default credentials:
+ * `<gcloud config dir>/application_default_credentials.json`.
+ *
+ * @example
+ * ```ts
+ * wellKnownCredentialsPath({}, 'linux', '/home/ada');
+ * // '/home/ada/.config/gcloud/application_default_credentials.json'
+ * ```
+ */
+export function wellKnownCredentialsPath(
+  env: Environment = process.env,
+  platform: NodeJS.Platform = process.platform,
+  homedir: string = osHomedir(),
+): string {
+  const path = platform === 'win32' ? win32 : posix;
+  return path.join(gcloudConfigDir(env, platform, homedir), WELL_KNOWN_FILE_NAME);
+}

@@ -1,0 +1,35 @@
+import { spawn } from 'node:child_process';
+
+/** Opens a URL in the user's browser; resolves whether an opener could be started. */
+export type BrowserOpener = (url: string) => Promise<boolean>;
+
+/**
+ * Opens `url` with the platform's opener (`open` on macOS, `rundll32` on Windows, `xdg-open`
+ * elsewhere), detached so it outlives nothing and blocks nothing. Never throws: resolves false
+ * when the opener is missing or fails to start, so the caller can fall back to printing.
+ */
+export function openInBrowser(url: string, platform: NodeJS.Platform = process.platform): Promise<boolean> {
+  const [command, args] = openerCommand(url, platform);
+  return new Promise((resolve) => {
+    try {
+      const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+      child.once('error', () => resolve(false));
+      child.once('spawn', () => {
+        child.unref();
+        resolve(true);
+      });
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
+/**
+ * The command opening a URL. On Windows `rundll32 url.dll,FileProtocolHandler` takes the URL as
+ * one argument, where `cmd /c start` would split it at every `&`.
+ */
+export function openerCommand(url: string, platform: NodeJS.Platform): [string, string[]] {
+  if (platform === 'darwin') return ['open', [url]];
+  if (platform === 'win32') return ['rundll32', ['url.dll,FileProtocolHandler', url]];
+  return ['xdg-open', [url]];
+}

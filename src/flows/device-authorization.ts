@@ -1,0 +1,86 @@
+import { TokenResponseError } from '../errors.js';
+import { buildTokenRequest } from '../credentials/token-endpoint.js';
+import { responseError } from '../http/response-error.js';
+import { describeUrl } from '../http/send.js';
+import type { HttpRequest, HttpResponse } from '../http/types.js';
+
+/** RFC 8628's grant type for polling the token endpoint. */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** Seconds between polls when the server does not say (RFC 8628 §3.2). */
+export const DEFAULT_POLL_INTERVAL_SEC = 5;
+
+/** What to show the user: where to go and which code to type. */
+export interface DeviceAuthorization {
+  /** The short code the user types at {@link verificationUri}. */
+  userCode: string;
+  verificationUri: string;
+  /** The verification URI with the code filled in, when the server offers one. */
+  verificationUriComplete?: string;
+  /** Seconds the codes stay valid. */
+  expiresIn: number;
+  /** Seconds to wait between polls. */
+  interval: number;
+}
+
+/** A device authorization response: what the user sees, and the device code (a secret). */
+export interface DeviceAuthorizationResponse extends DeviceAuthorization {
+  deviceCode: string;
+}
+
+/** Builds the POST that starts a device login (RFC 8628 §3.1). */
+export function buildDeviceAuthorizationRequest(
+  url: string,
+  clientId: string,
+  scopes: readonly string[],
+): HttpRequest {
+  return buildTokenRequest(url, { client_id: clientId, scope: scopes.join(' ') });
+}
+
+/**
+ * Reads a device authorization response (RFC 8628 §3.2). Accepts Google's `verification_url`
+ * as well as the RFC's `verification_uri`.
+ */
+export function parseDeviceAuthorizationResponse(
+  response: HttpResponse,
+  url: string,
+): DeviceAuthorizationResponse {
+  if (response.status < 200 || response.status >= 300) {
+    throw responseError(response, url, 'device authorization request');
+  }
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(response.body) as Record<string, unknown>;
+  } catch {
+    // Reported below as a missing field.
+  }
+  const text = (field: string) =>
+    json !== null && typeof json[field] === 'string' && json[field] !== ''
+      ? (json[field] as string)
+      : undefined;
+  const deviceCode = text('device_code');
+  const userCode = text('user_code');
+  const verificationUri = text('verification_uri') ?? text('verification_url');
+  const expiresIn = Number(json?.expires_in);
+  if (!deviceCode || !userCode || !verificationUri || !(expiresIn > 0)) {
+    const missing = [
+      !deviceCode && 'device_code',
+      !userCode && 'user_code',
+      !verificationUri && 'verification_uri',
+      !(expiresIn > 0) && 'expires_in',
+    ].filter(Boolean);
+    throw new TokenResponseError(
+      `device authorization endpoint ${describeUrl(url)} answered HTTP ${response.status} without ${missing.join(', ')} (check the device authorization URL)`,
+      describeUrl(url),
+    );
+  }
+  const interval = Number(json.interval);
+  return {
+    deviceCode,
+    userCode,
+    verificationUri,
+    verificationUriComplete: text('verification_uri_complete') ?? text('verification_url_complete'),
+    expiresIn,
+    interval: interval > 0 ? interval : DEFAULT_POLL_INTERVAL_SEC,
+  };
+}

@@ -1,0 +1,136 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AbortedError, AuthError, InvalidOptionsError, TimeoutError } from '../errors.js';
+import { alreadyHandledPage, failurePage, notFoundPage, successPage } from './callback-page.js';
+
+/** A loopback interface name a redirect URI may use (RFC 8252 §7.3). */
+export type LoopbackHost = '127.0.0.1' | 'localhost';
+
+/** What {@link LoopbackServer.receive} waits with. */
+export interface ReceiveOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * A one-shot HTTP server on the loopback interface that receives an authorization redirect.
+ * It listens on 127.0.0.1 only, whatever name the redirect URI uses, so nothing off the machine
+ * can reach it.
+ */
+export class LoopbackServer {
+  readonly redirectUri: string;
+  readonly #server: Server;
+
+  private constructor(server: Server, host: LoopbackHost) {
+    this.#server = server;
+    this.redirectUri = `http://${host}:${(server.address() as AddressInfo).port}/`;
+  }
+
+  /**
+   * Listens on `port` (0: any free port). A busy port fails at once with `ERR_PORT_IN_USE`
+   * rather than waiting for it.
+   */
+  static listen(host: LoopbackHost, port: number): Promise<LoopbackServer> {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new InvalidOptionsError(`port must be an integer from 0 to 65535, got ${port}`);
+    }
+    const server = createServer();
+    return new Promise((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new AuthError(
+                'ERR_PORT_IN_USE',
+                `port ${port} on 127.0.0.1 is in use; choose another port, or 0 for any free port`,
+              )
+            : new InvalidOptionsError(
+                `cannot listen on 127.0.0.1:${port} (${error.code ?? 'unknown error'}); choose another port`,
+              ),
+        );
+      });
+      server.listen({ host: '127.0.0.1', port, exclusive: true }, () =>
+        resolve(new LoopbackServer(server, host)),
+      );
+    });
+  }
+
+  /**
+   * Waits for the browser to land on the redirect URI with `code`, `error` or `state`, hands the
+   * query to `complete`, and answers the browser with a success or failure page according to its
+   * outcome. Other requests (a favicon, a stray path) get a 404 and are otherwise ignored.
+   * Rejects with `ERR_TIMEOUT` or `ERR_ABORTED` when no redirect comes in time.
+   */
+  receive<T>(options: ReceiveOptions, complete: (params: URLSearchParams) => Promise<T>): Promise<T> {
+    const path = new URL(this.redirectUri).pathname;
+    return new Promise<T>((resolve, reject) => {
+      let handling = false;
+      let settled = false;
+      const settle = (action: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        this.#server.off('request', onRequest);
+        action();
+      };
+      const onAbort = () => settle(() => reject(new AbortedError('the login was aborted')));
+      const timer = setTimeout(
+        () =>
+          settle(() =>
+            reject(
+              new TimeoutError(
+                `no browser came back to ${this.redirectUri} within ${options.timeoutMs} ms (open the URL shown, or allow more time)`,
+                options.timeoutMs,
+              ),
+            ),
+          ),
+        options.timeoutMs,
+      );
+      const onRequest = (req: { method?: string; url?: string }, res: ServerResponse) => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const params = url.searchParams;
+        const isRedirect =
+          req.method === 'GET' &&
+          url.pathname === path &&
+          (params.has('code') || params.has('error') || params.has('state'));
+        if (!isRedirect) return void respond(res, 404, notFoundPage());
+        if (handling) return void respond(res, 409, alreadyHandledPage());
+        handling = true;
+        clearTimeout(timer);
+        complete(params).then(
+          async (value) => {
+            await respond(res, 200, successPage());
+            settle(() => resolve(value));
+          },
+          async (error: unknown) => {
+            await respond(res, 400, failurePage(error));
+            settle(() => reject(error));
+          },
+        );
+      };
+      this.#server.on('request', onRequest);
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Stops listening and drops every connection, kept-alive ones included. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+  }
+}
+
+function respond(res: ServerResponse, status: number, html: string): Promise<void> {
+  return new Promise((resolve) => {
+    res.once('close', resolve);
+    res.writeHead(status, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'close',
+    });
+    res.end(html, resolve);
+  });
+}

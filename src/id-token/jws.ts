@@ -1,0 +1,123 @@
+/**
+ * The compact JWS form of a JWT (`header.payload.signature`), parsed by hand so verification
+ * stays synchronous and cheap. Everything here runs before any key lookup or crypto: a token
+ * that is too long, has the wrong shape or is not strict base64url never costs a fetch.
+ */
+import { isUtf8 } from 'node:buffer';
+import { AuthError } from '../errors.js';
+import { parseJsonObject } from './strict-json.js';
+
+/** Tokens longer than this many characters are refused before any parsing. Google's are ~1 KB. */
+export const DEFAULT_MAX_TOKEN_LENGTH = 16 * 1024;
+
+/** A JWS protected header. */
+export interface JwsHeader {
+  alg: string;
+  kid?: string;
+  typ?: string;
+  [parameter: string]: unknown;
+}
+
+/** A parsed, not yet verified, compact JWS. */
+export interface CompactJws {
+  header: Readonly<JwsHeader>;
+  payload: Record<string, unknown>;
+  /** `header.payload` as sent: the bytes the signature covers. */
+  signingInput: string;
+  signature: Buffer;
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Header segments already decoded, to their frozen header. Tokens signed by one key share one
+ * header, so a verifier decodes it once; whatever the memo holds, each use is checked again.
+ */
+export type HeaderMemo = Map<string, Readonly<JwsHeader>>;
+
+const HEADER_MEMO_SIZE = 64;
+
+/**
+ * Splits and decodes a compact JWS. Throws `ERR_ID_TOKEN_INVALID` for anything but exactly three
+ * non-empty strict-base64url segments whose first two are UTF-8 JSON objects without repeated
+ * keys. The token never appears in the error.
+ */
+export function parseCompactJws(
+  token: unknown,
+  maxLength: number = DEFAULT_MAX_TOKEN_LENGTH,
+  headers?: HeaderMemo,
+): CompactJws {
+  if (typeof token !== 'string') throw invalid(`the token must be a string, not ${typeof token}`);
+  if (token.length > maxLength) {
+    throw invalid(`the token is ${token.length} characters long; the limit is ${maxLength}`);
+  }
+  const first = token.indexOf('.');
+  const second = first === -1 ? -1 : token.indexOf('.', first + 1);
+  if (second === -1 || token.indexOf('.', second + 1) !== -1) {
+    throw invalid(`a JWT has 3 dot-separated segments; this token has ${token.split('.').length}`);
+  }
+  const headerSegment = token.slice(0, first);
+  let header = headers?.get(headerSegment);
+  if (!header) {
+    header = Object.freeze(decodeJsonSegment(headerSegment, 'header') as JwsHeader);
+    if (headers) {
+      if (headers.size >= HEADER_MEMO_SIZE) headers.clear();
+      headers.set(headerSegment, header);
+    }
+  }
+  const payload = decodeJsonSegment(token.slice(first + 1, second), 'payload');
+  const signatureSegment = token.slice(second + 1);
+  if (!isBase64url(signatureSegment)) {
+    throw invalid('the signature segment is empty or not strict base64url');
+  }
+  return {
+    header,
+    payload,
+    signingInput: token.slice(0, second),
+    signature: Buffer.from(signatureSegment, 'base64url'),
+  };
+}
+
+/**
+ * The claims of a JWT, decoded WITHOUT checking its signature: only for tokens that came
+ * straight from a trusted endpoint (to read their `exp`), never for tokens a client sent.
+ */
+export function decodeUnverifiedClaims(token: string): Record<string, unknown> {
+  return parseCompactJws(token).payload;
+}
+
+/**
+ * Strict base64url (RFC 7515 §2): the URL-safe alphabet only, no padding or whitespace, a
+ * possible length, and zero unused bits in the last character, so each byte string has exactly
+ * one encoding.
+ */
+export function isBase64url(segment: string): boolean {
+  if (!BASE64URL.test(segment)) return false;
+  const remainder = segment.length % 4;
+  if (remainder === 0) return true;
+  if (remainder === 1) return false;
+  const last = sextet(segment.charCodeAt(segment.length - 1));
+  return (last & (remainder === 2 ? 0x0f : 0x03)) === 0;
+}
+
+function decodeJsonSegment(segment: string, name: 'header' | 'payload'): Record<string, unknown> {
+  if (!isBase64url(segment)) throw invalid(`the ${name} segment is empty or not strict base64url`);
+  const bytes = Buffer.from(segment, 'base64url');
+  if (!isUtf8(bytes)) throw invalid(`the ${name} is not UTF-8`);
+  const parsed = parseJsonObject(bytes.toString('utf8'));
+  if (typeof parsed === 'string') throw invalid(`the ${name} is ${parsed}`);
+  return parsed;
+}
+
+/** The 6-bit value of a base64url character already known to be in the alphabet. */
+function sextet(code: number): number {
+  if (code === 0x2d) return 62; // -
+  if (code === 0x5f) return 63; // _
+  if (code >= 0x61) return code - 0x61 + 26; // a-z
+  if (code >= 0x41) return code - 0x41; // A-Z
+  return code - 0x30 + 52; // 0-9
+}
+
+function invalid(reason: string): AuthError {
+  return new AuthError('ERR_ID_TOKEN_INVALID', `malformed ID token: ${reason}`);
+}

@@ -1,0 +1,42 @@
+import { InvalidOptionsError } from '../errors.js';
+import { envValue, type Environment } from './environment.js';
+
+/** Google's metadata server addresses, raced when detecting. Requests go to the first. */
+export const DEFAULT_METADATA_HOSTS: readonly string[] = [
+  '169.254.169.254',
+  'metadata.google.internal',
+];
+
+/** Where the metadata server is, and whether someone chose it rather than defaulting. */
+export interface MetadataHosts {
+  /** `host[:port]` values; requests use the first, detection probes all of them. */
+  hosts: readonly string[];
+  /** Names the setting that chose the host, e.g. `GCE_METADATA_HOST`; undefined for the defaults. */
+  chosenBy?: string;
+}
+
+/**
+ * The metadata server's host: `host` when given, else `GCE_METADATA_HOST` (`host[:port]`), else
+ * `GCE_METADATA_IP`, else Google's two addresses. A value with a scheme or a path is rejected, so
+ * a typo fails loudly instead of silently reaching the wrong server.
+ */
+export function metadataHosts(env: Environment, host?: string): MetadataHosts {
+  const chosen: Array<[string, string | undefined]> = [
+    ['the host option', host?.trim() || undefined],
+    ['GCE_METADATA_HOST', envValue(env, 'GCE_METADATA_HOST')],
+    ['GCE_METADATA_IP', envValue(env, 'GCE_METADATA_IP')],
+  ];
+  for (const [chosenBy, value] of chosen) {
+    if (value !== undefined) return { hosts: [checkHost(value, chosenBy)], chosenBy };
+  }
+  return { hosts: DEFAULT_METADATA_HOSTS };
+}
+
+function checkHost(value: string, chosenBy: string): string {
+  if (/[/?#@\s]/.test(value) || !URL.canParse(`http://${value}`)) {
+    throw new InvalidOptionsError(
+      `${chosenBy} must be host[:port] (e.g. 127.0.0.1:8080), not '${value}'`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,78 @@
+import { createHmac, createSign, type KeyObject } from 'node:crypto';
+import { percentEncode } from './encoding.js';
+
+/** The signature methods of RFC 5849 §3.4, plus HMAC-SHA256 (common in practice). */
+export type OAuth1SignatureMethod = 'HMAC-SHA1' | 'HMAC-SHA256' | 'RSA-SHA1' | 'PLAINTEXT';
+
+/** What a signature is keyed with. */
+export interface OAuth1SigningKeys {
+  consumerSecret: string;
+  tokenSecret?: string;
+  /** For RSA-SHA1. */
+  rsaPrivateKey?: KeyObject;
+}
+
+/**
+ * The base string URI (§3.4.1.2): scheme and host in lower case, the port only when it is not
+ * the scheme's default, the path, and no query or fragment.
+ */
+export function baseStringUri(url: string | URL): string {
+  const parsed = new URL(url);
+  // URL already lower-cases scheme and host and drops default ports of http and https.
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname || '/'}`;
+}
+
+/**
+ * Request parameters normalized (§3.4.1.3.2): each name and value percent-encoded, sorted by
+ * encoded name then encoded value (byte order), joined as `name=value` with `&`.
+ * `oauth_signature` and `realm` are left out, as the RFC says.
+ */
+export function normalizeParameters(params: readonly (readonly [string, string])[]): string {
+  return params
+    .filter(([name]) => name !== 'oauth_signature' && name !== 'realm')
+    .map(([name, value]) => [percentEncode(name), percentEncode(value)] as const)
+    .sort(([an, av], [bn, bv]) => compare(an, bn) || compare(av, bv))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
+}
+
+/**
+ * The signature base string (§3.4.1.1): the upper-case method, the base string URI and the
+ * normalized parameters, each percent-encoded and joined with `&`. `params` holds the query
+ * parameters, the form-body parameters and the `oauth_*` protocol parameters.
+ */
+export function signatureBaseString(
+  method: string,
+  url: string | URL,
+  params: readonly (readonly [string, string])[],
+): string {
+  return [
+    percentEncode(method.toUpperCase()),
+    percentEncode(baseStringUri(url)),
+    percentEncode(normalizeParameters(params)),
+  ].join('&');
+}
+
+/** Signs a base string (§3.4.2–3.4.4); the result is the `oauth_signature` value, unencoded. */
+export function signBaseString(
+  method: OAuth1SignatureMethod,
+  baseString: string,
+  keys: OAuth1SigningKeys,
+): string {
+  const key = `${percentEncode(keys.consumerSecret)}&${percentEncode(keys.tokenSecret ?? '')}`;
+  switch (method) {
+    case 'PLAINTEXT':
+      return key;
+    case 'HMAC-SHA1':
+      return createHmac('sha1', key).update(baseString).digest('base64');
+    case 'HMAC-SHA256':
+      return createHmac('sha256', key).update(baseString).digest('base64');
+    case 'RSA-SHA1':
+      return createSign('RSA-SHA1').update(baseString).sign(keys.rsaPrivateKey!, 'base64');
+  }
+}
+
+function compare(a: string, b: string): number {
+  // Encoded strings are ASCII, so code-unit order is the byte order the RFC asks for.
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,33 @@
+import {
+  GOOGLE_AUTH_URL,
+  GOOGLE_DEVICE_AUTHORIZATION_URL,
+  GOOGLE_REVOKE_URL,
+  GOOGLE_TOKEN_URL,
+} from '../flows/endpoints.js';
+import type { OAuthProviderOptions } from './provider-options.js';
+
+/** A provider's settings without the client's own (id, secret, keys). */
+export type ProviderPreset = Omit<OAuthProviderOptions, 'clientId' | 'clientSecret' | 'privateKey'>;
+
+/**
+ * Google as an OpenID provider. The endpoints are given, so no discovery round trip is needed;
+ * Google's ID tokens name their issuer with or without the scheme.
+ */
+export const GOOGLE_PROVIDER: Readonly<ProviderPreset> = Object.freeze({
+  name: 'google',
+  issuer: 'https://accounts.google.com',
+  serverMetadataUrl: 'https://accounts.google.com/.well-known/openid-configuration',
+  authorizationUrl: GOOGLE_AUTH_URL,
+  tokenUrl: GOOGLE_TOKEN_URL,
+  userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo',
+  jwksUri: 'https://www.googleapis.com/oauth2/v3/certs',
+  revocationUrl: GOOGLE_REVOKE_URL,
+  deviceAuthorizationUrl: GOOGLE_DEVICE_AUTHORIZATION_URL,
+  idTokenAlgorithms: ['RS256'],
+  idTokenIssuers: ['accounts.google.com'],
+});
+
+/** Presets by the name `ProviderRegistry.register` accepts in its `preset` option. */
+export const PROVIDER_PRESETS = Object.freeze({ google: GOOGLE_PROVIDER });
+
+export type ProviderPresetName = keyof typeof PROVIDER_PRESETS;

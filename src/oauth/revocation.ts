@@ -1,0 +1,18 @@
+import { responseError } from '../http/response-error.js';
+import type { HttpResponse } from '../http/types.js';
+
+/** Which kind of token is being revoked or introspected: a hint the server may use. */
+export type TokenTypeHint = 'access_token' | 'refresh_token';
+
+/** The form parameters of a revocation request (RFC 7009 §2.1), before client authentication. */
+export function revocationParams(token: string, hint?: TokenTypeHint): Record<string, string> {
+  return hint ? { token, token_type_hint: hint } : { token };
+}
+
+/**
+ * Reads a revocation response. RFC 7009 §2.2: any 200 means done, including for a token the
+ * server did not know; anything else is an error (a 503 carries Retry-After and is retried).
+ */
+export function parseRevocationResponse(response: HttpResponse, url: string): void {
+  if (response.status !== 200) throw responseError(response, url, 'token revocation');
+}

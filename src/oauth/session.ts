@@ -1,0 +1,134 @@
+import {
+  Credentials,
+  type CredentialsOptions,
+  type TokenResult,
+} from '../credentials/credentials.js';
+import { AuthError, redactSecrets } from '../errors.js';
+import type { TokenStore } from '../store/token-store.js';
+import { AuthorizedClient } from '../transport/authorized-client.js';
+import type { OAuthProvider } from './provider.js';
+import { tokensFromJson, tokensToJson, type OAuthTokens } from './tokens.js';
+
+/** Options for {@link ProviderSession}. */
+export interface ProviderSessionOptions extends CredentialsOptions {
+  provider: OAuthProvider;
+  /** The tokens to start from, as a login returned them or a store kept them. */
+  tokens: OAuthTokens;
+  /** Called with every refreshed set of tokens, e.g. to save a rotated refresh token. */
+  onTokens?: (tokens: OAuthTokens) => void | Promise<void>;
+  /** Where refreshed tokens are saved, under `storeKey`. */
+  store?: TokenStore;
+  /** Key in `store`. Default: the provider's name. */
+  storeKey?: string;
+}
+
+/**
+ * A user's tokens with one provider, kept fresh: `fetch` and `getRequestHeaders` refresh
+ * before expiry and once on a 401, with one refresh shared by every waiting caller (the
+ * {@link Credentials} lifecycle). Refreshed tokens go to `onTokens` and `store`; a failure to
+ * save them is reported as an `ERR_TOKEN_STORE` process warning, and the session carries on.
+ *
+ * @example
+ * ```ts
+ * const session = provider.session(tokens, { store, storeKey: `github:${userId}` });
+ * const response = await session.fetch('https://api.example.com/me');
+ * ```
+ */
+export class ProviderSession extends Credentials<ProviderSessionOptions> {
+  readonly type = 'oauth_provider_session';
+  #tokens: OAuthTokens;
+  #client?: AuthorizedClient;
+
+  constructor(options: ProviderSessionOptions) {
+    super(options);
+    this.#tokens = options.tokens;
+    this.adoptToken(toTokenResult(options.tokens));
+  }
+
+  /** A session from tokens saved in `store`, or undefined when there are none. */
+  static async fromStore(
+    store: TokenStore,
+    options: Omit<ProviderSessionOptions, 'tokens' | 'store'>,
+  ): Promise<ProviderSession | undefined> {
+    const key = options.storeKey ?? options.provider.name;
+    let saved: Record<string, unknown> | undefined;
+    try {
+      saved = await store.get(key);
+    } catch (error) {
+      throw storeError(`could not read tokens for ${key}`, error);
+    }
+    const tokens = saved && tokensFromJson(saved);
+    return tokens && new ProviderSession({ ...options, tokens, store, storeKey: key });
+  }
+
+  /** The current tokens, refresh token included. */
+  get tokens(): OAuthTokens {
+    return this.#tokens;
+  }
+
+  /** `fetch`, authorized with the session's access token; see {@link AuthorizedClient.fetch}. */
+  fetch(input: string | URL, init?: RequestInit): Promise<Response> {
+    this.#client ??= new AuthorizedClient(this);
+    return this.#client.fetch(input, init);
+  }
+
+  /** Revokes the refresh token (or the access token when there is none) at the provider. */
+  async revoke(): Promise<void> {
+    const { refreshToken, accessToken } = this.#tokens;
+    await this.options.provider.revoke(
+      refreshToken ?? accessToken,
+      refreshToken ? 'refresh_token' : 'access_token',
+    );
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), provider: this.options.provider.name };
+  }
+
+  protected override withOptions(changes: Partial<ProviderSessionOptions>): this {
+    return super.withOptions({ tokens: this.#tokens, ...changes });
+  }
+
+  protected override async fetchToken(): Promise<TokenResult> {
+    const { provider } = this.options;
+    const refreshToken = this.#tokens.refreshToken;
+    if (!refreshToken) {
+      throw new AuthError(
+        'ERR_INVALID_GRANT',
+        `the access token from ${provider.name} expired and there is no refresh token; the user must log in again`,
+      );
+    }
+    const tokens = await provider.refresh(refreshToken, {
+      scope: this.scopes.length > 0 ? this.scopes : undefined,
+    });
+    this.#tokens = tokens;
+    await this.#save(tokens);
+    return toTokenResult(tokens);
+  }
+
+  async #save(tokens: OAuthTokens): Promise<void> {
+    const { onTokens, store } = this.options;
+    const key = this.options.storeKey ?? this.options.provider.name;
+    try {
+      await onTokens?.(tokens);
+      await store?.set(key, tokensToJson(tokens));
+    } catch (error) {
+      process.emitWarning(storeError(`could not save refreshed tokens for ${key}`, error));
+    }
+  }
+}
+
+function toTokenResult(tokens: OAuthTokens): TokenResult {
+  return {
+    accessToken: tokens.accessToken,
+    expiresAt: tokens.expiresAt,
+    refreshToken: tokens.refreshToken,
+    idToken: tokens.idToken,
+    scopes: tokens.scopes,
+  };
+}
+
+function storeError(what: string, error: unknown): AuthError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new AuthError('ERR_TOKEN_STORE', `${what}: ${redactSecrets(reason)}`);
+}

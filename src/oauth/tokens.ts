@@ -1,0 +1,78 @@
+import { parseTokenResponse } from '../credentials/token-endpoint.js';
+import { TokenResponseError } from '../errors.js';
+import { describeUrl } from '../http/send.js';
+import type { HttpResponse } from '../http/types.js';
+
+/** Tokens from an OAuth 2.0 token endpoint, in camelCase. */
+export interface OAuthTokens {
+  accessToken: string;
+  /** Always `Bearer`: other token types are refused. */
+  tokenType: 'Bearer';
+  /** Epoch milliseconds; undefined when the server gave no lifetime. */
+  expiresAt?: number;
+  refreshToken?: string;
+  idToken?: string;
+  /** Scopes the server says it granted. */
+  scopes?: string[];
+  /** The whole response body, for provider-specific fields. */
+  raw: Record<string, unknown>;
+}
+
+/**
+ * Reads a token endpoint's answer into {@link OAuthTokens}. Beyond `parseTokenResponse`, the
+ * response must name its `token_type`, and it must be `bearer` in any case (RFC 6749 §5.1,
+ * §7.1): a token of another type sent as a bearer token would not work, or worse.
+ */
+export function parseOAuthTokens(
+  response: HttpResponse,
+  url: string,
+  receivedAt: number,
+): OAuthTokens {
+  const parsed = parseTokenResponse(response, url);
+  if (parsed.tokenType === undefined) {
+    throw new TokenResponseError(
+      `token endpoint ${describeUrl(url)} answered without token_type (RFC 6749 §5.1 requires it)`,
+      describeUrl(url),
+    );
+  }
+  if (parsed.tokenType.toLowerCase() !== 'bearer') {
+    throw new TokenResponseError(
+      `token endpoint ${describeUrl(url)} issued a token of type ${JSON.stringify(parsed.tokenType.slice(0, 40))}; only Bearer tokens are supported`,
+      describeUrl(url),
+    );
+  }
+  const tokens: OAuthTokens = {
+    accessToken: parsed.accessToken as string,
+    tokenType: 'Bearer',
+    raw: parsed.raw,
+  };
+  if (parsed.expiresIn !== undefined) tokens.expiresAt = receivedAt + parsed.expiresIn * 1000;
+  if (parsed.refreshToken) tokens.refreshToken = parsed.refreshToken;
+  if (parsed.idToken) tokens.idToken = parsed.idToken;
+  if (parsed.scope) tokens.scopes = parsed.scope.split(' ').filter((s) => s !== '');
+  return tokens;
+}
+
+/** Tokens as a JSON record for a {@link TokenStore}: snake_case, expiry in epoch seconds. */
+export function tokensToJson(tokens: OAuthTokens): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    access_token: tokens.accessToken,
+    token_type: tokens.tokenType,
+  };
+  if (tokens.expiresAt !== undefined) json.expires_at = Math.floor(tokens.expiresAt / 1000);
+  if (tokens.refreshToken) json.refresh_token = tokens.refreshToken;
+  if (tokens.idToken) json.id_token = tokens.idToken;
+  if (tokens.scopes) json.scope = tokens.scopes.join(' ');
+  return json;
+}
+
+/** Reads a record written by {@link tokensToJson}; undefined when it holds no access token. */
+export function tokensFromJson(json: Record<string, unknown>): OAuthTokens | undefined {
+  if (typeof json.access_token !== 'string' || json.access_token === '') return undefined;
+  const tokens: OAuthTokens = { accessToken: json.access_token, tokenType: 'Bearer', raw: json };
+  if (typeof json.expires_at === 'number') tokens.expiresAt = json.expires_at * 1000;
+  if (typeof json.refresh_token === 'string') tokens.refreshToken = json.refresh_token;
+  if (typeof json.id_token === 'string') tokens.idToken = json.id_token;
+  if (typeof json.scope === 'string') tokens.scopes = json.scope.split(' ');
+  return tokens;
+}

@@ -1,0 +1,29 @@
+/**
+ * `warrant/testing`: a local emulator of Google's auth endpoints for tests and demos.
+ * Nothing in the library imports it.
+ */
+export { startEmulator } from './emulator.js';
+export type {
+  AuthorizedUserJson,
+  Emulator,
+  EmulatorOptions,
+  Fault,
+  ServiceAccountKeyJson,
+} from './types.js';
+export type {
+  AccessTokenRecord,
+  AuthorizationCodeRecord,
+  AuthorizationCodeRequest,
+  EmulatorState,
+  OAuthClientRecord,
+  RefreshTokenRecord,
+  ServiceAccountRecord,
+  UserRecord,
+} from './state.js';
+export {
+  createClientSecrets,
+  type EmulatorClientSecrets,
+  type EmulatorClientSection,
+} from './routes/user-login.js';
+export { deviceLogins, DeviceLogins, type DevicePollAnswer } from './routes/device.js';
+export type { ScriptedConsent } from './routes/authorize.js';

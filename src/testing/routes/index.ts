@@ -1,0 +1,30 @@
+/**
+ * The modules every emulator installs, in order. A new endpoint family is a file in this
+ * folder exporting an `EmulatorModule`, added to this list.
+ */
+import type { EmulatorModule } from '../context.js';
+import { certificates } from './certs.js';
+import { cloudRunService } from './cloud-run.js';
+import { echoApi } from './echo.js';
+import { iapKeys } from './iap.js';
+import { metadataServer } from './metadata.js';
+import { authorizationCodeGrant } from './token/authorization-code.js';
+import { clientCredentialsGrant } from './token/client-credentials.js';
+import { tokenEndpoint } from './token/endpoint.js';
+import { jwtBearerGrant } from './token/jwt-bearer.js';
+import { refreshTokenGrant } from './token/refresh-token.js';
+import { userLoginRoutes } from './user-login.js';
+
+export const routeModules: readonly EmulatorModule[] = [
+  tokenEndpoint,
+  jwtBearerGrant,
+  refreshTokenGrant,
+  authorizationCodeGrant,
+  clientCredentialsGrant,
+  certificates,
+  echoApi,
+  iapKeys,
+  cloudRunService,
+  userLoginRoutes,
+  metadataServer,
+];

@@ -1,0 +1,69 @@
+/**
+ * The authorization-code grant (RFC 6749 §4.1.3) with PKCE (RFC 7636). Codes come from
+ * `state.issueAuthorizationCode`, which an authorization endpoint (or a test) calls.
+ */
+import { createHash } from 'node:crypto';
+import type { EmulatorModule } from '../../context.js';
+import { OAuthError } from '../../google-errors.js';
+import { includesOpenId, userIdToken } from '../../id-tokens.js';
+import type { AuthorizationCodeRecord } from '../../state.js';
+import { authenticateClient } from './client-auth.js';
+import { accessTokenFields, type GrantHandler } from './grant.js';
+
+/** RFC 7636 §4.1: 43 to 128 unreserved characters. */
+const VERIFIER_SYNTAX = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+export const authorizationCodeGrant: EmulatorModule = ({ grants }) => {
+  grants.set('authorization_code', exchangeCode);
+};
+
+const exchangeCode: GrantHandler = async (request, state) => {
+  const client = authenticateClient(request, state);
+  // Redeeming removes the code, so a second attempt fails whatever became of the first.
+  const record = state.redeemAuthorizationCode(request.params.require('code'));
+  if (!record || record.clientId !== client.clientId) {
+    throw new OAuthError('invalid_grant', 'Bad Request');
+  }
+  if (request.params.get('redirect_uri') !== record.redirectUri) {
+    throw new OAuthError('redirect_uri_mismatch', 'Bad Request');
+  }
+  checkVerifier(record, request.params.get('code_verifier'));
+
+  const refresh = state.issueRefreshToken(client.clientId, record.user, record.scopes);
+  const token = state.issueAccessToken({
+    principal: record.user.email,
+    scopes: record.scopes,
+    clientId: client.clientId,
+    refreshToken: refresh.token,
+  });
+  return {
+    ...accessTokenFields(state, token),
+    refresh_token: refresh.token,
+    scope: record.scopes.join(' '),
+    ...(includesOpenId(record.scopes) && {
+      id_token: await userIdToken(state, {
+        user: record.user,
+        clientId: client.clientId,
+        scopes: record.scopes,
+        accessToken: token.token,
+      }),
+    }),
+  };
+};
+
+function checkVerifier(record: AuthorizationCodeRecord, verifier: string | undefined): void {
+  if (record.codeChallenge === undefined) {
+    if (verifier !== undefined) {
+      throw new OAuthError('invalid_grant', 'code_verifier or verifier is not needed.');
+    }
+    return;
+  }
+  if (verifier === undefined) throw new OAuthError('invalid_grant', 'Missing code verifier.');
+  const derived =
+    record.codeChallengeMethod === 'S256'
+      ? createHash('sha256').update(verifier).digest('base64url')
+      : verifier;
+  if (!VERIFIER_SYNTAX.test(verifier) || derived !== record.codeChallenge) {
+    throw new OAuthError('invalid_grant', 'Invalid code verifier.');
+  }
+}
