@@ -35,6 +35,14 @@ describe('residency signals', () => {
     assert.equal(await findResidencySignal(missing), undefined);
   });
 
+  it('treats interfaces the OS will not list as no signal', async () => {
+    const refusing = () => {
+      throw new Error('uv_interface_addresses returned Unknown system error 1');
+    };
+    const inputs = { ...LAPTOP, networkInterfaces: refusing, env: {} };
+    assert.equal(await findResidencySignal(inputs), undefined);
+  });
+
   it('counts a network interface with a Compute Engine MAC (42:01:...)', async () => {
     const gceNic = () => ({
       ...NO_INTERFACES(),

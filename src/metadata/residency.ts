@@ -51,9 +51,18 @@ export async function findResidencySignal(inputs: ResidencyInputs): Promise<stri
       if (text.includes('Google')) return `${path} says '${text.trim()}'`;
     }
   }
-  for (const [name, addresses] of Object.entries(inputs.networkInterfaces())) {
+  for (const [name, addresses] of Object.entries(interfaces(inputs))) {
     const mac = addresses?.find((a) => a.mac.toLowerCase().startsWith(GCE_MAC_PREFIX))?.mac;
     if (mac) return `network interface ${name} has the Compute Engine MAC ${mac}`;
   }
   return undefined;
+}
+
+/** The machine's interfaces; none where the OS will not list them (some sandboxes throw). */
+function interfaces(inputs: ResidencyInputs): NodeJS.Dict<NetworkInterfaceInfo[]> {
+  try {
+    return inputs.networkInterfaces();
+  } catch {
+    return {};
+  }
 }

@@ -27,3 +27,4 @@ export {
 } from './routes/user-login.js';
 export { deviceLogins, DeviceLogins, type DevicePollAnswer } from './routes/device.js';
 export type { ScriptedConsent } from './routes/authorize.js';
+export { configureMetadata, type MetadataMode, type MetadataSettings } from './routes/metadata.js';
