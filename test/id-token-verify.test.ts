@@ -119,6 +119,43 @@ describe('ID token verification', () => {
     assert.equal(emulator.current.hits.jwks, 1);
   });
 
+  it('keeps concurrent verifications apart while they wait for the keys', async () => {
+    const { kid, privateKey } = emulator.current.state.signingKeys.current;
+    const tokens = Array.from({ length: 20 }, (_, i) =>
+      signToken({ alg: 'RS256', kid }, googleClaims(AUDIENCE, { sub: `user-${i}` }), privateKey),
+    );
+    // Each token's signature over another payload, so only a mixed-up check would accept it.
+    const forged = tokens.map((token, i) => {
+      const [header, , signature] = token.split('.');
+      const admin = signToken(
+        { alg: 'RS256', kid },
+        googleClaims(AUDIENCE, { sub: `admin-${i}` }),
+        privateKey,
+      );
+      return `${header}.${admin.split('.')[1]}.${signature}`;
+    });
+    const options = { audience: AUDIENCE, jwksUrl: emulator.current.jwksUrl };
+    const results = await Promise.allSettled(
+      tokens.flatMap((token, i) => [
+        verifier.verify(token, options),
+        verifier.verify(forged[i], options),
+      ]),
+    );
+    results.forEach((result, i) => {
+      if (i % 2 === 0) {
+        assert.equal(result.status, 'fulfilled');
+        assert.equal(
+          (result as PromiseFulfilledResult<{ userId: string }>).value.userId,
+          `user-${i / 2}`,
+        );
+      } else {
+        assert.equal(result.status, 'rejected');
+        assert.equal((result as PromiseRejectedResult).reason.code, 'ERR_ID_TOKEN_SIGNATURE');
+      }
+    });
+    assert.equal(emulator.current.hits.jwks, 1);
+  });
+
   it('refetches when the Cache-Control max-age (3600 s at the emulator) has passed', async () => {
     const token = await serviceAccount.fetchIdToken(AUDIENCE);
     const options = {

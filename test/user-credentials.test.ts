@@ -78,12 +78,10 @@ describe('UserCredentials', () => {
   });
 
   it('turns invalid_grant into a non-retryable ERR_INVALID_GRANT telling the user to log in again', async () => {
-    const scope = nock(TOKEN_HOST)
-      .post('/token')
-      .reply(400, {
-        error: 'invalid_grant',
-        error_description: 'Token has been expired or revoked.',
-      });
+    const scope = nock(TOKEN_HOST).post('/token').reply(400, {
+      error: 'invalid_grant',
+      error_description: 'Token has been expired or revoked.',
+    });
     const credentials = UserCredentials.fromJson(USER, { source: 'adc.json' });
     await assert.rejects(credentials.getAccessToken(), (e: Error & Record<string, unknown>) => {
       assert.equal(e.code, 'ERR_INVALID_GRANT');
@@ -149,7 +147,9 @@ describe('UserCredentials scopes', () => {
     });
     assert.deepEqual(held.grantedScopes, ['a', 'b']);
     assert.equal(await held.withQuotaProject('q').getAccessToken(), 'ya29.wide');
-    nock(TOKEN_HOST).post('/token').reply(200, { access_token: 'ya29.narrow', expires_in: 3600, scope: 'a' });
+    nock(TOKEN_HOST)
+      .post('/token')
+      .reply(200, { access_token: 'ya29.narrow', expires_in: 3600, scope: 'a' });
     const narrowed = held.withScopes(['a']);
     assert.equal(await narrowed.getAccessToken(), 'ya29.narrow');
     assert.deepEqual(narrowed.grantedScopes, ['a']);

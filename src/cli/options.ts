@@ -70,7 +70,12 @@ export function scopesOption(line: CommandLine): string[] | undefined {
 }
 
 /** A whole number option within [min, max]. */
-export function integerOption(line: CommandLine, name: OptionName, min: number, max: number): number | undefined {
+export function integerOption(
+  line: CommandLine,
+  name: OptionName,
+  min: number,
+  max: number,
+): number | undefined {
   const value = stringOption(line, name);
   if (value === undefined) return undefined;
   const number = Number(value);

@@ -8,7 +8,10 @@ export type BrowserOpener = (url: string) => Promise<boolean>;
  * elsewhere), detached so it outlives nothing and blocks nothing. Never throws: resolves false
  * when the opener is missing or fails to start, so the caller can fall back to printing.
  */
-export function openInBrowser(url: string, platform: NodeJS.Platform = process.platform): Promise<boolean> {
+export function openInBrowser(
+  url: string,
+  platform: NodeJS.Platform = process.platform,
+): Promise<boolean> {
   const [command, args] = openerCommand(url, platform);
   return new Promise((resolve) => {
     try {

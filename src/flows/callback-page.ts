@@ -12,7 +12,9 @@ export function successPage(): string {
 /** The page the browser shows when the login failed; names the error, never a secret. */
 export function failurePage(error: unknown): string {
   const reason =
-    error instanceof AuthError ? `${error.message} (${error.code})` : 'an unexpected error occurred';
+    error instanceof AuthError
+      ? `${error.message} (${error.code})`
+      : 'an unexpected error occurred';
   return page('Sign-in failed', 'Sign-in failed', reason);
 }
 

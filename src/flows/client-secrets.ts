@@ -8,7 +8,8 @@ import {
 } from '../credentials/credentials-file.js';
 import { GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL } from './endpoints.js';
 
-const FIX = 'download the OAuth client JSON again from the Cloud console, APIs & Services > Credentials';
+const FIX =
+  'download the OAuth client JSON again from the Cloud console, APIs & Services > Credentials';
 
 /** An OAuth client as described by a Google client secrets file, in camelCase. */
 export interface ClientConfig {
@@ -52,7 +53,8 @@ export async function readClientSecretsFile(path: string): Promise<ClientConfig>
  */
 export function parseClientSecrets(json: unknown, source = 'client secrets'): ClientConfig {
   const outer = requireObject(json, source);
-  const kind = outer.installed !== undefined ? 'installed' : outer.web !== undefined ? 'web' : undefined;
+  const kind =
+    outer.installed !== undefined ? 'installed' : outer.web !== undefined ? 'web' : undefined;
   if (kind === undefined) {
     throw new InvalidCredentialsError(
       `${source}: expected an OAuth client secrets file with an "installed" or "web" section but found ${describeKeys(outer)} (${FIX})`,

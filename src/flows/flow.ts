@@ -60,8 +60,7 @@ export interface AuthorizationRequest {
 
 /** The browser's return: the code itself, or the whole redirect URL (or its query). */
 export type AuthorizationResult =
-  | { code: string }
-  | { authorizationResponse: string | URL | URLSearchParams };
+  { code: string } | { authorizationResponse: string | URL | URLSearchParams };
 
 /** Options of {@link Flow.fetchToken}: the values {@link Flow.authorizationUrl} returned. */
 export interface FetchTokenOptions {

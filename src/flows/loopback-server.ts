@@ -60,7 +60,10 @@ export class LoopbackServer {
    * outcome. Other requests (a favicon, a stray path) get a 404 and are otherwise ignored.
    * Rejects with `ERR_TIMEOUT` or `ERR_ABORTED` when no redirect comes in time.
    */
-  receive<T>(options: ReceiveOptions, complete: (params: URLSearchParams) => Promise<T>): Promise<T> {
+  receive<T>(
+    options: ReceiveOptions,
+    complete: (params: URLSearchParams) => Promise<T>,
+  ): Promise<T> {
     const path = new URL(this.redirectUri).pathname;
     return new Promise<T>((resolve, reject) => {
       let handling = false;

@@ -39,7 +39,8 @@ export function credentialsFromLogin(
     scopes: grantedScopes(response, requested),
     grantedScopes: grantedScopes(response, requested),
     accessToken: response.accessToken,
-    expiresAt: response.expiresIn === undefined ? undefined : receivedAt + response.expiresIn * 1000,
+    expiresAt:
+      response.expiresIn === undefined ? undefined : receivedAt + response.expiresIn * 1000,
     account: emailClaim(response.idToken),
   });
 }

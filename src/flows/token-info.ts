@@ -53,13 +53,19 @@ export function parseTokenInfoResponse(response: HttpResponse, url: string): Tok
     json = undefined;
   }
   const expiresIn = Number(json?.expires_in);
-  if (!json || typeof json !== 'object' || typeof json.aud !== 'string' || !Number.isFinite(expiresIn)) {
+  if (
+    !json ||
+    typeof json !== 'object' ||
+    typeof json.aud !== 'string' ||
+    !Number.isFinite(expiresIn)
+  ) {
     throw new TokenResponseError(
       `token info endpoint ${describeUrl(url)} answered HTTP ${response.status} without aud and expires_in (check the token info URL)`,
       describeUrl(url),
     );
   }
-  const text = (field: string) => (typeof json[field] === 'string' ? (json[field] as string) : undefined);
+  const text = (field: string) =>
+    typeof json[field] === 'string' ? (json[field] as string) : undefined;
   const exp = Number(json.exp);
   const verified = json.email_verified;
   return {

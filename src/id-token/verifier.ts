@@ -1,11 +1,9 @@
-import { verify as verifySignature } from 'node:crypto';
 import { AuthError, InvalidOptionsError } from '../errors.js';
 import { checkClaims, type IdTokenPayload } from './claims.js';
 import {
+  CompactJwsParser,
   DEFAULT_MAX_TOKEN_LENGTH,
-  parseCompactJws,
   type CompactJws,
-  type HeaderMemo,
   type JwsHeader,
 } from './jws.js';
 import type { VerificationKey } from './key-set.js';
@@ -92,7 +90,7 @@ const IAP_ISSUERS: readonly string[] = Object.freeze([IAP_ISSUER]);
 export class IdTokenVerifier {
   readonly keyCache: PublicKeyCache;
   readonly #clock: () => number;
-  readonly #headers: HeaderMemo = new Map();
+  readonly #parser = new CompactJwsParser();
 
   constructor(options: IdTokenVerifierOptions = {}) {
     this.#clock = options.clock ?? Date.now;
@@ -108,16 +106,12 @@ export class IdTokenVerifier {
     checkOptions(options);
     const { certsUrl } = options;
     const url = certsUrl ?? options.jwksUrl ?? GOOGLE_JWKS_URL;
-    const jws = parseCompactJws(
-      token,
-      options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH,
-      this.#headers,
-    );
+    const jws = this.#parser.parse(token, options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH);
     const kid = checkHeader(jws.header);
     const cache = options.keyCache ?? this.keyCache;
     const key =
       cache.peek(url, kid) ?? (await cache.get(url, certsUrl === undefined ? 'jwks' : 'pem', kid));
-    checkSignature(jws, key);
+    checkSignature(jws, key, this.#parser);
     const payload = checkClaims(jws.payload, {
       audience: options.audience,
       issuers: options.issuers ?? GOOGLE_ISSUERS,
@@ -221,25 +215,14 @@ function checkHeader(header: Readonly<JwsHeader>): string {
   return kid;
 }
 
-function checkSignature(jws: CompactJws, key: VerificationKey): void {
+function checkSignature(jws: CompactJws, key: VerificationKey, parser: CompactJwsParser): void {
   if (jws.header.alg !== key.algorithm) {
     throw new AuthError(
       'ERR_ID_TOKEN_SIGNATURE',
       `ID token says ${jws.header.alg} but its key ${JSON.stringify(key.kid)} is an ${key.algorithm} key`,
     );
   }
-  let valid: boolean;
-  try {
-    valid = verifySignature(
-      'sha256',
-      Buffer.from(jws.signingInput, 'latin1'),
-      key.verifyKey,
-      jws.signature,
-    );
-  } catch {
-    valid = false;
-  }
-  if (!valid) {
+  if (!parser.signatureMatches(jws, key.verifyKey)) {
     throw new AuthError(
       'ERR_ID_TOKEN_SIGNATURE',
       `ID token signature does not verify with key ${JSON.stringify(key.kid)}: the token was altered or forged`,

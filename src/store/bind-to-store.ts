@@ -1,10 +1,7 @@
 import { InvalidCredentialsError } from '../errors.js';
 import { normalizeScopes } from '../credentials/credentials.js';
 import { definedOnly } from '../credentials/credentials-file.js';
-import {
-  UserCredentials,
-  type UserCredentialsOptions,
-} from '../credentials/user-credentials.js';
+import { UserCredentials, type UserCredentialsOptions } from '../credentials/user-credentials.js';
 import type { TokenStore } from './token-store.js';
 
 /** Options of {@link bindToStore}. */
@@ -120,7 +117,10 @@ function parseStoredToken(
   if (accessToken !== undefined && typeof accessToken !== 'string') throw bad('access_token');
   const expiresAt = expiry === undefined ? undefined : Date.parse(String(expiry));
   if (expiresAt !== undefined && Number.isNaN(expiresAt)) throw bad('expiry');
-  if (scopes !== undefined && (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string'))) {
+  if (
+    scopes !== undefined &&
+    (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string'))
+  ) {
     throw bad('scopes');
   }
   return {

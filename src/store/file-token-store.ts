@@ -124,7 +124,10 @@ function parseStoreFile(text: string, path: string): Entries {
     throw corrupt(path, 'it is not a JSON object');
   }
   if (file.version !== FORMAT_VERSION) {
-    throw corrupt(path, `its version is ${JSON.stringify(file.version) ?? 'missing'}, not ${FORMAT_VERSION}`);
+    throw corrupt(
+      path,
+      `its version is ${JSON.stringify(file.version) ?? 'missing'}, not ${FORMAT_VERSION}`,
+    );
   }
   const entries = file.entries;
   if (

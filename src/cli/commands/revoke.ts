@@ -16,7 +16,10 @@ export async function revoke(line: CommandLine, io: CliIo): Promise<void> {
   const store = new FileTokenStore(path);
   const stored = await loadUserCredentials(store, LOGIN_KEY);
   if (!stored) {
-    throw new AuthError('ERR_NO_CREDENTIALS', `not logged in: no login stored in ${path} (run 'warrant login')`);
+    throw new AuthError(
+      'ERR_NO_CREDENTIALS',
+      `not logged in: no login stored in ${path} (run 'warrant login')`,
+    );
   }
   try {
     await revokeToken(stored.refreshToken, { revokeUrl: stringOption(line, 'revoke-uri') });

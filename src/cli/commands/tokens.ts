@@ -1,7 +1,13 @@
 import { tokenInfo as fetchTokenInfo } from '../../flows/token-info.js';
 import { currentCredentials, settle } from '../current-credentials.js';
 import type { CliIo } from '../io.js';
-import { allowOnly, requiredOption, scopesOption, stringOption, type CommandLine } from '../options.js';
+import {
+  allowOnly,
+  requiredOption,
+  scopesOption,
+  stringOption,
+  type CommandLine,
+} from '../options.js';
 
 /** `warrant print-access-token`: the token alone on stdout. */
 export async function printAccessToken(line: CommandLine, io: CliIo): Promise<void> {

@@ -136,7 +136,8 @@ function validate(params: URLSearchParams, state: EmulatorState): ValidRequest |
     scopes,
     state: stateParam,
     codeChallenge,
-    codeChallengeMethod: codeChallenge === undefined ? undefined : (method ?? 'plain') as 'S256' | 'plain',
+    codeChallengeMethod:
+      codeChallenge === undefined ? undefined : ((method ?? 'plain') as 'S256' | 'plain'),
   };
 }
 
@@ -168,11 +169,15 @@ function consentPage(request: ValidRequest, email: string): RouteResponse {
     scope: request.scopes.join(' '),
     state: request.state,
     code_challenge: request.codeChallenge,
-    code_challenge_method: request.codeChallenge === undefined ? undefined : request.codeChallengeMethod,
+    code_challenge_method:
+      request.codeChallenge === undefined ? undefined : request.codeChallengeMethod,
   };
   const fields = Object.entries(hidden)
     .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value as string)}">`)
+    .map(
+      ([name, value]) =>
+        `<input type="hidden" name="${name}" value="${escapeHtml(value as string)}">`,
+    )
     .join('\n');
   const scopes = request.scopes.map((scope) => `<li>${escapeHtml(scope)}</li>`).join('');
   return htmlPage(

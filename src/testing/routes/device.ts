@@ -22,11 +22,7 @@ export const DEVICE_VERIFICATION_PATH = '/device';
 
 /** What the next poll answers in place of the login's real status. `approve` approves it. */
 export type DevicePollAnswer =
-  | 'authorization_pending'
-  | 'slow_down'
-  | 'access_denied'
-  | 'expired_token'
-  | 'approve';
+  'authorization_pending' | 'slow_down' | 'access_denied' | 'expired_token' | 'approve';
 
 interface DeviceLogin {
   deviceCode: string;
@@ -156,13 +152,19 @@ export const deviceAuthorization: EmulatorModule = ({ router, state, grants }) =
   grants.set(DEVICE_CODE_GRANT, (request, current) => poll(request, current, logins));
 };
 
-function startLogin(request: EmulatorRequest, state: EmulatorState, logins: DeviceLogins): RouteResponse {
+function startLogin(
+  request: EmulatorRequest,
+  state: EmulatorState,
+  logins: DeviceLogins,
+): RouteResponse {
   const form = new URLSearchParams(request.body);
   const clientId = form.get('client_id');
   if (!clientId) throw new OAuthError('invalid_request', 'Missing required parameter: client_id');
-  if (!state.clients.has(clientId)) throw new OAuthError('invalid_client', 'The OAuth client was not found.');
+  if (!state.clients.has(clientId))
+    throw new OAuthError('invalid_client', 'The OAuth client was not found.');
   const scopes = splitScopes(form.get('scope') ?? undefined);
-  if (scopes.length === 0) throw new OAuthError('invalid_scope', 'Missing required parameter: scope');
+  if (scopes.length === 0)
+    throw new OAuthError('invalid_scope', 'Missing required parameter: scope');
   const login = logins.start(clientId, scopes);
   const verification = `${state.url}${DEVICE_VERIFICATION_PATH}`;
   return json(200, {
@@ -257,7 +259,11 @@ function verificationPage(request: EmulatorRequest, logins: DeviceLogins): Route
   }
   if (form.get('decision') === 'allow') {
     logins.approve(login.userCode, form.get('email') || DEFAULT_CONSENT_EMAIL);
-    return htmlPage(200, 'Device connected', '<h1>Device connected</h1><p>You can return to your device.</p>');
+    return htmlPage(
+      200,
+      'Device connected',
+      '<h1>Device connected</h1><p>You can return to your device.</p>',
+    );
   }
   logins.deny(login.userCode);
   return htmlPage(200, 'Access denied', '<h1>You denied access</h1>');

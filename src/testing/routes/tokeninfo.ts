@@ -24,7 +24,8 @@ export const tokenInfoEndpoint: EmulatorModule = ({ router }) => {
 function describeToken(request: EmulatorRequest, state: EmulatorState): RouteResponse {
   const form = request.method === 'POST' ? new URLSearchParams(request.body) : request.query;
   const accessToken = form.get('access_token');
-  if (!accessToken) throw new OAuthError('invalid_request', 'Missing required parameter: access_token');
+  if (!accessToken)
+    throw new OAuthError('invalid_request', 'Missing required parameter: access_token');
   const record = state.activeAccessToken(accessToken);
   if (!record) throw new OAuthError('invalid_token', 'Invalid Value');
 
