@@ -68,3 +68,12 @@ export function runChild<T>(
     });
   });
 }
+
+/** Why a child produced no result, in one line: killed, or the error it printed. */
+export function childFailure(run: ChildRun<unknown>): string {
+  if (run.timedOut) return 'timed out (killed)';
+  const lines = run.stderr.split('\n').map((line) => line.trim());
+  const error = lines.find((line) => /^(\w*Error|Error \[)/.test(line));
+  const last = lines.filter((line) => line !== '' && !line.startsWith('Node.js v')).pop();
+  return (error ?? last ?? `exited with code ${run.exitCode} and no output`).slice(0, 160);
+}

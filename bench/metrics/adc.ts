@@ -17,7 +17,7 @@ import {
   type Row,
   type Target,
 } from '../report.js';
-import { childScript, runChild } from '../spawn.js';
+import { childFailure, childScript, runChild } from '../spawn.js';
 import { summarize } from '../stats.js';
 
 const CHILD_TIMEOUT_MS = 20_000;
@@ -128,10 +128,10 @@ async function runCase(lib: Lib, env: Record<string, string>, runs: number): Pro
   const outcomes = new Set<string>();
   for (let run = 0; run < runs; run++) {
     const child = await runChild<AdcOutcome>(script, [lib], env, CHILD_TIMEOUT_MS);
-    if (child.timedOut)
+    if (child.timedOut) {
       return notAvailable(`no decision within ${CHILD_TIMEOUT_MS / 1000} s (killed)`);
-    if (!child.output)
-      return notAvailable(`child failed: ${child.stderr.trim().split('\n').pop() ?? ''}`);
+    }
+    if (!child.output) return notAvailable(`child failed: ${childFailure(child)}`);
     times.push(child.output.ms);
     outcomes.add(describeOutcome(child.output));
   }

@@ -4,7 +4,7 @@
  */
 import type { BenchContext } from '../context.js';
 import { atMostTimesGal, measured, notAvailable, type Measured, type Row } from '../report.js';
-import { childScript, runChild } from '../spawn.js';
+import { childFailure, childScript, runChild } from '../spawn.js';
 import { repeatInterleaved, summarize } from '../stats.js';
 
 const IMPORT_RUNS = 9;
@@ -39,7 +39,7 @@ export async function coldImport(context: BenchContext): Promise<Row[]> {
         CHILD_TIMEOUT_MS,
       );
       if (!run.output) {
-        failures[target] = run.timedOut ? 'timed out' : lastLine(run.stderr);
+        failures[target] = childFailure(run);
         return Number.NaN;
       }
       memory.rss[target].push(run.output.rss);
@@ -124,9 +124,7 @@ export async function coldFirstToken(context: BenchContext): Promise<Row[]> {
       if (!run.output?.bearer || hits !== 1) {
         failures[lib] = run.output
           ? `expected one token mint, saw ${hits} (bearer: ${run.output.bearer})`
-          : run.timedOut
-            ? 'timed out'
-            : lastLine(run.stderr);
+          : childFailure(run);
         return Number.NaN;
       }
       return run.output.ms;
@@ -144,8 +142,4 @@ export async function coldFirstToken(context: BenchContext): Promise<Row[]> {
       gal: result('gal'),
     },
   ];
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').filter(Boolean).pop()?.slice(0, 160) ?? 'no output';
 }
