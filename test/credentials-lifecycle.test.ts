@@ -161,6 +161,28 @@ describe('Credentials token lifecycle', () => {
     assert.match(headers.get('authorization') ?? '', /^Bearer token-/);
   });
 
+  it('shares one read-only Headers among callers until the token changes', async () => {
+    const { clock, credentials } = setup();
+    const first = await credentials.getRequestHeaders();
+    assert.ok(first instanceof Headers);
+    assert.equal(await credentials.getRequestHeaders(), first);
+    assert.throws(() => first.set('x-extra', '1'), {
+      name: 'TypeError',
+      message: /copy them first with new Headers\(headers\)/,
+    });
+    assert.throws(() => first.append('authorization', 'Bearer other'), TypeError);
+    assert.throws(() => first.delete('authorization'), TypeError);
+    assert.equal(first.get('authorization'), 'Bearer token-1');
+    const copy = new Headers(first);
+    copy.set('x-extra', '1');
+    assert.equal(copy.get('authorization'), 'Bearer token-1');
+    clock.advance(4000);
+    const next = await credentials.getRequestHeaders();
+    assert.notEqual(next, first);
+    assert.equal(next.get('authorization'), 'Bearer token-2');
+    assert.equal(first.get('authorization'), 'Bearer token-1');
+  });
+
   it('withScopes and withQuotaProject return new objects and leave the original alone', () => {
     const { credentials } = setup();
     const scoped = credentials.withScopes('a b a');

@@ -1,6 +1,7 @@
 import type { LRUCache } from 'lru-cache';
 import { AuthError } from '../errors.js';
 import type { HttpOptions } from '../http/types.js';
+import { ReadOnlyHeaders } from './read-only-headers.js';
 
 /** Google's default universe: APIs live at `*.googleapis.com`. */
 export const DEFAULT_UNIVERSE_DOMAIN = 'googleapis.com';
@@ -55,6 +56,9 @@ class TokenSlot {
   /** Epoch ms at which `current` stops being served without a refresh. */
   refreshAt = 0;
   inflight?: Promise<TokenResult>;
+  /** The request headers for `current`, built on first use and shared by every caller. */
+  headers?: ReadOnlyHeaders;
+  headersToken?: string;
 }
 
 type TokensListener = (tokens: TokensEvent) => void;
@@ -148,17 +152,23 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
   /**
    * Headers that authorize a request to `url`: `authorization`, and `x-goog-user-project` when a
    * quota project is set. Refreshes first when the token is missing or due.
+   *
+   * The object is read-only and shared by every caller until the token changes, which keeps this
+   * call as cheap as a lookup; to add headers, copy it: `new Headers(await getRequestHeaders())`.
    */
   async getRequestHeaders(url?: string): Promise<Headers> {
     const audience = this.tokenAudience(url);
     const slot = audience === undefined ? this.#slot : await this.#audienceSlot(audience);
-    const token = await this.#tokenFor(slot, audience);
-    const headers = new Headers();
-    headers.append('authorization', `Bearer ${token}`);
-    if (this.options.quotaProjectId) {
-      headers.append('x-goog-user-project', this.options.quotaProjectId);
+    const current = slot.current;
+    const token =
+      current && this.now() < slot.refreshAt
+        ? current.accessToken
+        : (await this.#refresh(slot, audience)).accessToken;
+    if (slot.headersToken !== token || !slot.headers) {
+      slot.headers = this.#buildHeaders(token);
+      slot.headersToken = token;
     }
-    return headers;
+    return slot.headers;
   }
 
   /**
@@ -245,6 +255,14 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `${this.constructor.name} ${JSON.stringify(this.toJSON())}`;
+  }
+
+  #buildHeaders(token: string): ReadOnlyHeaders {
+    const entries: [string, string][] = [['authorization', `Bearer ${token}`]];
+    if (this.options.quotaProjectId) {
+      entries.push(['x-goog-user-project', this.options.quotaProjectId]);
+    }
+    return new ReadOnlyHeaders(entries);
   }
 
   #tokenFor(slot: TokenSlot, audience: string | undefined): Promise<string> | string {
