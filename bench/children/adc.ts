@@ -18,7 +18,7 @@ export interface AdcOutcome {
 }
 
 async function warrant(): Promise<AdcOutcome> {
-  const { defaultCredentials } = await import('../../src/index.js');
+  const { defaultCredentials } = await import('warrant');
   const start = performance.now();
   try {
     const found = await defaultCredentials();

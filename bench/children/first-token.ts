@@ -9,7 +9,7 @@ const [lib, keyFile, tokenUrl] = process.argv.slice(2);
 
 async function firstHeaders(): Promise<Headers> {
   if (lib === 'warrant') {
-    const { loadCredentialsFile } = await import('../../src/index.js');
+    const { loadCredentialsFile } = await import('warrant');
     const credentials = await loadCredentialsFile(keyFile, { scopes: [CLOUD_PLATFORM] });
     return credentials.getRequestHeaders();
   }

@@ -1,12 +1,14 @@
 /**
  * Fresh process: imports one library (or nothing, the baseline) and prints its RSS, its
  * anonymous memory (Linux: RSS without file-backed pages such as the node binary's own code),
- * and the time since process start. Usage: node import.js <none|warrant|gal>
+ * and the time since process start. Both libraries are imported by package name, so warrant
+ * loads what its users load (the bundled entry of package.json `exports`).
+ * Usage: node import.js <none|warrant|gal>
  */
 import { readFileSync } from 'node:fs';
 
 const target = process.argv[2];
-if (target === 'warrant') await import('../../src/index.js');
+if (target === 'warrant') await import('warrant');
 else if (target === 'gal') await import('google-auth-library');
 else if (target !== 'none') throw new Error(`import child: unknown target ${target}`);
 

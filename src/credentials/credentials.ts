@@ -1,7 +1,7 @@
 import type { LRUCache } from 'lru-cache';
 import { AuthError } from '../errors.js';
 import type { HttpOptions } from '../http/types.js';
-import { ReadOnlyHeaders } from './read-only-headers.js';
+import { readOnlyHeaders } from './read-only-headers.js';
 
 /** Google's default universe: APIs live at `*.googleapis.com`. */
 export const DEFAULT_UNIVERSE_DOMAIN = 'googleapis.com';
@@ -57,7 +57,7 @@ class TokenSlot {
   refreshAt = 0;
   inflight?: Promise<TokenResult>;
   /** The request headers for `current`, built on first use and shared by every caller. */
-  headers?: ReadOnlyHeaders;
+  headers?: Headers;
   headersToken?: string;
 }
 
@@ -257,12 +257,12 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
     return `${this.constructor.name} ${JSON.stringify(this.toJSON())}`;
   }
 
-  #buildHeaders(token: string): ReadOnlyHeaders {
+  #buildHeaders(token: string): Headers {
     const entries: [string, string][] = [['authorization', `Bearer ${token}`]];
     if (this.options.quotaProjectId) {
       entries.push(['x-goog-user-project', this.options.quotaProjectId]);
     }
-    return new ReadOnlyHeaders(entries);
+    return readOnlyHeaders(entries);
   }
 
   #tokenFor(slot: TokenSlot, audience: string | undefined): Promise<string> | string {

@@ -4,10 +4,20 @@
  * cached header path costs a lookup rather than a new `Headers` per call. To add to them, copy
  * first: `new Headers(headers)`.
  */
-export class ReadOnlyHeaders extends Headers {
-  override append = refuseChange;
-  override set = refuseChange;
-  override delete = refuseChange;
+export function readOnlyHeaders(entries: [string, string][]): Headers {
+  return new (readOnlyHeadersClass ??= defineReadOnlyHeaders())(entries);
+}
+
+// Defined on first use: touching the global `Headers` loads Node's fetch implementation, which
+// would otherwise cost every program that imports warrant several milliseconds and megabytes.
+let readOnlyHeadersClass: typeof Headers | undefined;
+
+function defineReadOnlyHeaders(): typeof Headers {
+  return class ReadOnlyHeaders extends Headers {
+    override append = refuseChange;
+    override set = refuseChange;
+    override delete = refuseChange;
+  };
 }
 
 function refuseChange(): never {

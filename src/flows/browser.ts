@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-
 /** Opens a URL in the user's browser; resolves whether an opener could be started. */
 export type BrowserOpener = (url: string) => Promise<boolean>;
 
@@ -8,11 +6,13 @@ export type BrowserOpener = (url: string) => Promise<boolean>;
  * elsewhere), detached so it outlives nothing and blocks nothing. Never throws: resolves false
  * when the opener is missing or fails to start, so the caller can fall back to printing.
  */
-export function openInBrowser(
+export async function openInBrowser(
   url: string,
   platform: NodeJS.Platform = process.platform,
 ): Promise<boolean> {
   const [command, args] = openerCommand(url, platform);
+  // Loaded here, not at the top: only a login ever opens a browser.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     try {
       const child = spawn(command, args, { detached: true, stdio: 'ignore' });

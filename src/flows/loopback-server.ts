@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AbortedError, AuthError, InvalidOptionsError, TimeoutError } from '../errors.js';
 import { alreadyHandledPage, failurePage, notFoundPage, successPage } from './callback-page.js';
@@ -30,10 +30,12 @@ export class LoopbackServer {
    * Listens on `port` (0: any free port). A busy port fails at once with `ERR_PORT_IN_USE`
    * rather than waiting for it.
    */
-  static listen(host: LoopbackHost, port: number): Promise<LoopbackServer> {
+  static async listen(host: LoopbackHost, port: number): Promise<LoopbackServer> {
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new InvalidOptionsError(`port must be an integer from 0 to 65535, got ${port}`);
     }
+    // Loaded here, not at the top: only a login ever listens for a redirect.
+    const { createServer } = await import('node:http');
     const server = createServer();
     return new Promise((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {

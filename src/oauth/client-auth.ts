@@ -1,6 +1,6 @@
 import { createPrivateKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { InvalidOptionsError } from '../errors.js';
+import { loadJose } from './jose.js';
 
 /** How a client proves its identity to the token endpoint (RFC 6749 §2.3, RFC 7523, OIDC §9). */
 export type ClientAuthMethod =
@@ -86,6 +86,7 @@ async function clientAssertion(config: ClientAuthConfig, audience: string): Prom
   const alg = config.assertionAlg ?? (symmetric ? 'HS256' : algorithmForKey(config.privateKey!));
   const header: { alg: string; typ: string; kid?: string } = { alg, typ: 'JWT' };
   if (!symmetric && config.privateKeyId) header.kid = config.privateKeyId;
+  const { SignJWT } = await loadJose();
   return new SignJWT({})
     .setProtectedHeader(header)
     .setIssuer(config.clientId)

@@ -1,5 +1,6 @@
-import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { AuthError, type AuthErrorCode } from '../errors.js';
+import { loadJose, type Jose } from './jose.js';
 
 /** The claims of a verified OpenID Connect ID token. */
 export interface IdTokenClaims extends JWTPayload {
@@ -57,6 +58,7 @@ export async function verifyIdToken(
   idToken: string,
   expected: IdTokenExpectations,
 ): Promise<IdTokenClaims> {
+  const { errors, jwtVerify } = await loadJose();
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(idToken, expected.getKey, {
@@ -68,7 +70,7 @@ export async function verifyIdToken(
       requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
     }));
   } catch (error) {
-    throw idTokenError(error, expected);
+    throw idTokenError(error, expected, errors);
   }
   const claims = payload as IdTokenClaims;
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
@@ -88,7 +90,11 @@ export async function verifyIdToken(
 }
 
 /** Maps jose's failures to our codes, with messages that name the claim, never its value. */
-function idTokenError(error: unknown, expected: IdTokenExpectations): AuthError {
+function idTokenError(
+  error: unknown,
+  expected: IdTokenExpectations,
+  errors: Jose['errors'],
+): AuthError {
   if (error instanceof AuthError) return error;
   if (error instanceof errors.JWTExpired) {
     return invalid(

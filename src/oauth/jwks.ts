@@ -1,16 +1,16 @@
-import {
+import type {
   createLocalJWKSet,
-  errors,
-  type JSONWebKeySet,
-  type JWTVerifyGetKey,
-  type FlattenedJWSInput,
-  type JWSHeaderParameters,
+  JSONWebKeySet,
+  JWTVerifyGetKey,
+  FlattenedJWSInput,
+  JWSHeaderParameters,
 } from 'jose';
 import { AuthError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
 import type { HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';
+import { loadJose } from './jose.js';
 
 /** The shortest time between two fetches of a key set, so forged `kid`s cannot hammer the server. */
 const MIN_REFETCH_INTERVAL_MS = 30_000;
@@ -66,6 +66,7 @@ export class JwksCache {
         await this.#load(false)
       )(header, token);
     } catch (error) {
+      const { errors } = await loadJose();
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
       if (this.#clock() - this.#fetchedAt < MIN_REFETCH_INTERVAL_MS) throw error;
       return (await this.#load(true))(header, token);
@@ -75,10 +76,12 @@ export class JwksCache {
   #load(refetch: boolean): Promise<ReturnType<typeof createLocalJWKSet>> {
     if (!this.#keys || refetch) {
       this.#fetchedAt = this.#clock();
-      const loading = exchange(
-        buildJwksRequest(this.url),
-        (response) => createLocalJWKSet(parseJwksResponse(response, this.url)),
-        this.#http,
+      const loading = loadJose().then(({ createLocalJWKSet }) =>
+        exchange(
+          buildJwksRequest(this.url),
+          (response) => createLocalJWKSet(parseJwksResponse(response, this.url)),
+          this.#http,
+        ),
       );
       this.#keys = loading;
       loading.catch(() => {

@@ -50,7 +50,7 @@ export function faultResponse(fault: Fault, shape: ErrorShape): { status: number
 }
 
 const PARTIAL_SOURCE = JSON.stringify({
-  access_token: 'ya29.this-body-is-cut-short',
+  access_token: 'ya29.cut-short',
   expires_in: 3599,
   token_type: 'Bearer',
 });
