@@ -215,3 +215,4 @@ export type { IdTokenPayload } from './id-token/claims.js';
 export type { JwsHeader } from './id-token/jws.js';
 export type { IdTokenAlgorithm } from './id-token/key-set.js';
 export { PublicKeyCache, type PublicKeyCacheOptions } from './id-token/public-key-cache.js';
+export type { DetectOptions } from './metadata/metadata-client.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { AuthError } from '../src/errors.js';
-import { probeMetadataServer } from '../src/metadata/detection.js';
 import { MetadataClient, type MetadataClientOptions } from '../src/metadata/metadata-client.js';
+import { MetadataProbe } from '../src/metadata/probe.js';
 import { findResidencySignal, SERVERLESS_ENV_VARS } from '../src/metadata/residency.js';
 import { configureMetadata } from '../src/testing/routes/metadata.js';
 import { closedPort, useEmulator } from './support/emulator.js';
@@ -111,7 +111,8 @@ describe('metadata server detection', () => {
   it('races the hosts: the first metadata server wins and the others are abandoned', async () => {
     const hole = await blackHole();
     try {
-      const result = await probeMetadataServer([hole.host, emulator.current.host], 60_000);
+      const hosts = [hole.host, emulator.current.host];
+      const result = await new MetadataProbe(hosts, { boundMs: 60_000 }).result;
       assert.deepEqual(result, { found: true, detail: `${emulator.current.host} answered` });
       // The loser's connection is closed by the client rather than left to its 60 s bound.
       while (hole.open() > 0) await new Promise((resolve) => setTimeout(resolve, 5));

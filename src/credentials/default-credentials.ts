@@ -110,7 +110,8 @@ export class DefaultCredentialsResolver {
       env,
       credentials,
       gcloudConfigDir: this.#gcloudConfigDir(env),
-      fromMetadata: () => this.#metadataProject(found.source === 'metadata server'),
+      fromMetadata: (startedAt) =>
+        this.#metadataProject(found.source === 'metadata server', startedAt),
     });
     return { credentials, projectId: project?.projectId, source: found.source };
   }
@@ -176,9 +177,15 @@ export class DefaultCredentialsResolver {
   }
 
   /** The metadata server's project, asked only when detection says we are on Google Cloud. */
-  async #metadataProject(usingMetadataCredentials: boolean): Promise<string | undefined> {
+  async #metadataProject(
+    usingMetadataCredentials: boolean,
+    startedAt: number,
+  ): Promise<string | undefined> {
     // With metadata credentials detection has already answered, possibly from residency alone.
-    const detection = await this.#metadata.detect({ trustResidency: usingMetadataCredentials });
+    const detection = await this.#metadata.detect({
+      trustResidency: usingMetadataCredentials,
+      startedAt,
+    });
     return detection.onGoogleCloud ? this.#metadata.project() : undefined;
   }
 

@@ -23,9 +23,11 @@ export interface ProjectIdInputs {
   gcloudConfigDir: string;
   /**
    * Asks the metadata server, only when detection says we are on Google Cloud; resolves
-   * undefined otherwise. Called last, so a project found earlier costs no probe.
+   * undefined otherwise. Called last, so a project found earlier costs no probe. `startedAt`
+   * (a `performance.now()` value) is when the search began reading gcloud's files: a detection
+   * bounded from there keeps those reads inside its bound instead of adding them to it.
    */
-  fromMetadata: () => Promise<string | undefined>;
+  fromMetadata: (startedAt: number) => Promise<string | undefined>;
 }
 
 /**
@@ -45,9 +47,10 @@ export async function findProjectId(
   if (typeof fromCredentials === 'string' && fromCredentials !== '') {
     return { projectId: fromCredentials, source: 'credentials' };
   }
+  const startedAt = performance.now();
   const fromGcloud = await gcloudProject(inputs.gcloudConfigDir, inputs.env);
   if (fromGcloud) return fromGcloud;
-  const fromMetadata = await inputs.fromMetadata();
+  const fromMetadata = await inputs.fromMetadata(startedAt);
   return fromMetadata ? { projectId: fromMetadata, source: 'metadata server' } : undefined;
 }
 

@@ -32,6 +32,28 @@ export function metadataHosts(env: Environment, host?: string): MetadataHosts {
   return { hosts: DEFAULT_METADATA_HOSTS };
 }
 
+/** Where a `host[:port]` value connects: the name or address, the port, and its `Host` header. */
+export interface HostAddress {
+  /** A name or an IP address; an IPv6 address without its brackets. */
+  hostname: string;
+  port: number;
+  /** The value for the HTTP `Host` header, as a URL normalises it: with the port unless it is 80. */
+  hostHeader: string;
+}
+
+/**
+ * Splits `host[:port]` (`169.254.169.254`, `localhost:9`, `[::1]:8080`) into what a socket
+ * connects to. The port defaults to 80. A value that is not `host[:port]` is ERR_INVALID_OPTIONS.
+ */
+export function hostAddress(host: string): HostAddress {
+  const url = new URL(`http://${checkHost(host, 'a metadata host')}`);
+  return {
+    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port === '' ? 80 : Number(url.port),
+    hostHeader: url.host,
+  };
+}
+
 function checkHost(value: string, chosenBy: string): string {
   if (/[/?#@\s]/.test(value) || !URL.canParse(`http://${value}`)) {
     throw new InvalidOptionsError(

@@ -3,7 +3,7 @@ import { exchange } from '../http/exchange.js';
 import type { HttpOptions } from '../http/types.js';
 import { DEFAULT_UNIVERSE_DOMAIN } from '../credentials/credentials.js';
 import { definedOnly } from '../credentials/credentials-file.js';
-import { detectionModeFromEnv, probeMetadataServer, type DetectionMode } from './detection.js';
+import { detectionModeFromEnv, type DetectionMode } from './detection.js';
 import type { Environment } from './environment.js';
 import { metadataHosts, type MetadataHosts } from './hosts.js';
 import {
@@ -12,15 +12,16 @@ import {
   parseMetadataResponse,
   serviceAccountPath,
 } from './metadata-request.js';
+import { MetadataProbe, type ProbeResult } from './probe.js';
 import {
   DEFAULT_RESIDENCY_INPUTS,
   findResidencySignal,
   type ResidencyInputs,
 } from './residency.js';
 
-/** Bound of the detection probe when nothing local suggests Google Cloud. */
+/** Bound of detection, probe included, when nothing local suggests Google Cloud. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 500;
-/** Bound of the detection probe when a residency signal says we are on Google Cloud. */
+/** Bound of detection, probe included, when a residency signal says we are on Google Cloud. */
 export const DEFAULT_RESIDENT_PROBE_TIMEOUT_MS = 3_000;
 /** Per-attempt timeout and attempts of metadata requests (tokens, project id, ...). */
 export const DEFAULT_METADATA_HTTP: HttpOptions = { timeoutMs: 5_000, retry: { maxAttempts: 3 } };
@@ -33,9 +34,12 @@ export interface MetadataClientOptions {
   host?: string;
   /** Overrides `METADATA_SERVER_DETECTION`. */
   detection?: DetectionMode;
-  /** Bound of the detection probe without a residency signal. Default 500 ms. */
+  /**
+   * Bound of the whole detection (local checks, DNS, connection, answer) without a residency
+   * signal. Default 500 ms.
+   */
   probeTimeoutMs?: number;
-  /** Bound of the detection probe with a residency signal. Default 3 000 ms. */
+  /** Bound of detection with a residency signal. Default 3 000 ms. */
   residentProbeTimeoutMs?: number;
   /** Timeout and retries of metadata requests. Default 5 000 ms per attempt, 3 attempts. */
   http?: HttpOptions;
@@ -52,6 +56,18 @@ export interface Detection {
   onGoogleCloud: boolean;
   /** For messages, e.g. `environment variable K_SERVICE is set` or `169.254.169.254: no answer within 500 ms`. */
   reason: string;
+}
+
+/** Options of {@link MetadataClient.detect}. */
+export interface DetectOptions {
+  /** With a residency signal, answer yes without a probe. Default false. */
+  trustResidency?: boolean;
+  /**
+   * When the caller began needing the answer, as `performance.now()`; the bound counts from
+   * there, so work the caller did meanwhile (reading other configuration) is inside the bound
+   * rather than added to it. Default: now. Only the call that starts the detection sets it.
+   */
+  startedAt?: number;
 }
 
 /** Options of one metadata read. */
@@ -78,7 +94,7 @@ export class MetadataClient {
   readonly #options: MetadataClientOptions;
   #residency?: Promise<string | undefined>;
   readonly #detections = new Map<boolean, Promise<Detection>>();
-  readonly #probes = new Map<number, ReturnType<typeof probeMetadataServer>>();
+  #probe?: MetadataProbe;
   readonly #values = new Map<string, Promise<string>>();
 
   constructor(options: MetadataClientOptions = {}) {
@@ -137,16 +153,23 @@ export class MetadataClient {
   }
 
   /**
-   * Decides whether we run on Google Cloud, with the reason. Without a residency signal the
-   * probe is bounded by `probeTimeoutMs`; with one, by `residentProbeTimeoutMs`, or not sent at
-   * all when `trustResidency` is set (the next metadata request then proves it, which saves the
-   * credentials path a round trip).
+   * Decides whether we run on Google Cloud, with the reason. Residency is read while the probe
+   * connects. Without a residency signal the whole detection is bounded by `probeTimeoutMs`;
+   * with one, by `residentProbeTimeoutMs`, or no probe request is sent at all when
+   * `trustResidency` is set (the next metadata request then proves it, which saves the
+   * credentials path a round trip). Decided once per client; concurrent callers share it.
+   *
+   * @example
+   * ```ts
+   * const { onGoogleCloud, reason } = await new MetadataClient().detect();
+   * if (!onGoogleCloud) console.log(`not on Google Cloud: ${reason}`);
+   * ```
    */
-  detect(options: { trustResidency?: boolean } = {}): Promise<Detection> {
+  detect(options: DetectOptions = {}): Promise<Detection> {
     const trust = options.trustResidency === true;
     let detection = this.#detections.get(trust);
     if (!detection) {
-      detection = this.#detect(trust);
+      detection = this.#detect(trust, options.startedAt ?? performance.now());
       this.#detections.set(trust, detection);
       detection.catch(() => this.#detections.delete(trust));
     }
@@ -167,35 +190,54 @@ export class MetadataClient {
     return this.#residency;
   }
 
-  async #detect(trustResidency: boolean): Promise<Detection> {
+  async #detect(trustResidency: boolean, startedAt: number): Promise<Detection> {
     const explicit = this.#options.detection;
     const mode = explicit ?? detectionModeFromEnv(this.#env());
     const setBy = explicit ? `detection option '${mode}'` : `METADATA_SERVER_DETECTION=${mode}`;
     if (mode === 'assume-present') return { onGoogleCloud: true, reason: setBy };
     if (mode === 'none') return { onGoogleCloud: false, reason: setBy };
     const shortBound = this.#options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
-    if (mode === 'ping-only') return this.#probeDetection(shortBound, setBy);
-
-    const signal = await this.residency();
+    if (mode === 'ping-only') {
+      const probe = new MetadataProbe(this.hosts.hosts, { boundMs: shortBound, startedAt });
+      return probeDetection(await probe.result, setBy);
+    }
     if (mode === 'bios-only') {
+      const signal = await this.residency();
       return signal
         ? { onGoogleCloud: true, reason: signal }
         : { onGoogleCloud: false, reason: `no residency signal (${setBy})` };
     }
-    if (signal && trustResidency) return { onGoogleCloud: true, reason: signal };
-    if (!signal) return this.#probeDetection(shortBound, 'no residency signal');
-    const longBound = this.#options.residentProbeTimeoutMs ?? DEFAULT_RESIDENT_PROBE_TIMEOUT_MS;
-    return this.#probeDetection(longBound, signal);
+
+    // The probe connects while residency is read, under one deadline counted from the start. Its
+    // request waits for residency only when a signal would make the probe unnecessary.
+    const probe = this.#sharedProbe(shortBound, startedAt);
+    const residency = this.residency();
+    if (!trustResidency) probe.ask();
+    const signal = await residency;
+    if (signal && trustResidency) {
+      this.#release(probe);
+      return { onGoogleCloud: true, reason: signal };
+    }
+    const residentBound = this.#options.residentProbeTimeoutMs ?? DEFAULT_RESIDENT_PROBE_TIMEOUT_MS;
+    if (signal) probe.extend(residentBound);
+    probe.ask();
+    return probeDetection(await probe.result, signal ?? 'no residency signal');
   }
 
-  async #probeDetection(timeoutMs: number, context: string): Promise<Detection> {
-    let probe = this.#probes.get(timeoutMs);
-    if (!probe) {
-      probe = probeMetadataServer(this.hosts.hosts, timeoutMs);
-      this.#probes.set(timeoutMs, probe);
-    }
-    const result = await probe;
-    return { onGoogleCloud: result.found, reason: `${context}; probe: ${result.detail}` };
+  /**
+   * The probe both kinds of detection share: residency is the same for both, so without a
+   * signal both need the short-bound probe, and with one only the untrusting kind needs it.
+   */
+  #sharedProbe(boundMs: number, startedAt: number): MetadataProbe {
+    this.#probe ??= new MetadataProbe(this.hosts.hosts, { boundMs, startedAt, ask: false });
+    return this.#probe;
+  }
+
+  /** Closes a probe nobody has asked to send, so a later detection starts a fresh one. */
+  #release(probe: MetadataProbe): void {
+    if (probe.asked) return;
+    probe.cancel();
+    if (this.#probe === probe) this.#probe = undefined;
   }
 
   /** A value that cannot change while the instance runs: fetched once, retried after a failure. */
@@ -223,6 +265,10 @@ export class MetadataClient {
 
 /** The shared client `defaultCredentials()` and `ComputeCredentials` use unless given another. */
 export const defaultMetadataClient = new MetadataClient();
+
+function probeDetection(result: ProbeResult, context: string): Detection {
+  return { onGoogleCloud: result.found, reason: `${context}; probe: ${result.detail}` };
+}
 
 function isNotFound(error: unknown): boolean {
   return (error instanceof HttpError || error instanceof OAuthError) && error.status === 404;

@@ -31,8 +31,13 @@ export function serviceAccountPath(account: string): string {
   return `instance/service-accounts/${encodeURIComponent(account).replace(/%40/g, '@')}`;
 }
 
-/** Whether a response carries `Metadata-Flavor: Google`, as only a real metadata server's do. */
-export function isMetadataResponse(response: Pick<HttpResponse, 'headers'>): boolean {
+/**
+ * Whether a response carries `Metadata-Flavor: Google`, as only a real metadata server's do.
+ * Takes a fetch response's `Headers` or the lower-cased map the detection probe reads.
+ */
+export function isMetadataResponse(response: {
+  headers: { get(name: string): string | null | undefined };
+}): boolean {
   return response.headers.get(FLAVOR) === GOOGLE;
 }
 
