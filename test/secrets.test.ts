@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { inspect } from 'node:util';
 import nock from 'nock';
 import { ServiceAccountCredentials } from '../src/service-account/service-account-credentials.js';
 import { UserCredentials } from '../src/credentials/user-credentials.js';
@@ -7,27 +6,11 @@ import { AuthorizedClient } from '../src/transport/authorized-client.js';
 import { redactSecrets } from '../src/errors.js';
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
+import { everythingShown } from './support/secrets.js';
 
 const REFRESH_TOKEN = '1//0refresh-secret-abcdefghijklmnopqrstuvwxyz';
 const CLIENT_SECRET = 'GOCSPX-client-secret-value';
 const TOKEN_HOST = 'https://oauth2.example.test';
-
-/** Everything an error exposes: message, stack, the cause chain, JSON and util.inspect. */
-function everythingShown(error: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 5; depth++) {
-    const err = e as Error & { cause?: unknown };
-    parts.push(
-      String(err.message),
-      String(err.stack),
-      JSON.stringify(err),
-      inspect(err, { depth: 5 }),
-    );
-    e = err.cause;
-  }
-  return parts.join('\n');
-}
 
 async function caught(promise: Promise<unknown> | (() => unknown)): Promise<unknown> {
   try {

@@ -1,9 +1,9 @@
 // Helpers for login tests: the test plays the user's browser against the emulator's consent
 // page, and checks that nothing secret shows in an error.
 import assert from 'node:assert/strict';
-import { inspect } from 'node:util';
 import type { Emulator } from '../../src/testing/index.js';
 import { createClientSecrets } from '../../src/testing/routes/user-login.js';
+export { assertNoSecrets, everythingShown } from './secrets.js';
 
 export interface LandedPage {
   /** Where the browser landed (the redirect URI with its query). */
@@ -95,32 +95,6 @@ export function emulatorClient(emulator: Emulator, kind: 'installed' | 'web' = '
   const secrets = createClientSecrets(emulator, kind);
   const section = (secrets.installed ?? secrets.web)!;
   return { secrets, section };
-}
-
-/** Everything an error exposes: message, stack, the cause chain, JSON and util.inspect. */
-export function everythingShown(error: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 5; depth++) {
-    const err = e as Error & { cause?: unknown };
-    parts.push(
-      String(err.message),
-      String(err.stack),
-      JSON.stringify(err),
-      inspect(err, { depth: 5 }),
-    );
-    e = err.cause;
-  }
-  return parts.join('\n');
-}
-
-/** Asserts that none of `secrets` appears anywhere `error` shows itself. */
-export function assertNoSecrets(error: unknown, secrets: readonly (string | undefined)[]): void {
-  const shown = everythingShown(error);
-  for (const secret of secrets) {
-    if (secret)
-      assert.ok(!shown.includes(secret), `a secret leaked into the error: ${shown.slice(0, 300)}`);
-  }
 }
 
 /** The error `work` throws; fails the test when it does not throw. */

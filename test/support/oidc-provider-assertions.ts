@@ -2,18 +2,9 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { AuthError, type AuthErrorCode } from '../../src/errors.js';
+import { assertNoSecrets, everythingShown } from './secrets.js';
 
-/** Everything of an error a log line or a crash report could show. */
-export function everythingShown(error: unknown): string {
-  const e = error as Error & { cause?: unknown };
-  return [
-    e?.message,
-    e?.stack,
-    inspect(e, { depth: 5 }),
-    JSON.stringify(e),
-    e?.cause === undefined ? '' : inspect(e.cause, { depth: 5 }),
-  ].join('\n');
-}
+export { everythingShown };
 
 /** Asserts `error` is an AuthError with `code` and shows none of `secrets`. */
 export function assertAuthError(
@@ -23,11 +14,7 @@ export function assertAuthError(
 ): AuthError {
   assert.ok(error instanceof AuthError, `expected an AuthError, got ${inspect(error)}`);
   assert.equal(error.code, code, `expected ${code}: ${error.message}`);
-  const shown = everythingShown(error);
-  for (const secret of secrets) {
-    if (secret)
-      assert.ok(!shown.includes(secret), `the error shows a secret: ${secret.slice(0, 6)}…`);
-  }
+  assertNoSecrets(error, secrets);
   return error;
 }
 
