@@ -138,7 +138,9 @@ describe('emulator', () => {
   });
 
   describe('stop', () => {
-    it('closes hanging connections, is idempotent, and frees the port', async () => {
+    it('closes hanging connections, is idempotent, and frees the port', async function () {
+      // A stop() that waited for the hanging request would never resolve: this timeout is the failure.
+      this.timeout(5000);
       const doomed = await startEmulator();
       try {
         doomed.fail('echo', { hang: true });
@@ -151,10 +153,8 @@ describe('emulator', () => {
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
         assert.equal(doomed.hits.echo, 1);
-        const start = performance.now();
         await Promise.all([doomed.stop(), doomed.stop()]);
         assert.ok((await outcome) instanceof Error);
-        assert.ok(elapsedSince(start) < 1000, `stop took ${elapsedSince(start)} ms`);
         await doomed.stop();
         await assert.rejects(fetch(doomed.jwksUrl));
       } finally {
