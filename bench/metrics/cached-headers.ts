@@ -2,10 +2,8 @@
  * The cached header path: `getRequestHeaders(url)` on a client whose token is fresh, the call
  * every API request makes. Floor: a Map lookup plus an expiry check in an async function.
  */
-import { JWT } from 'google-auth-library';
-import { ServiceAccountCredentials } from '../../src/index.js';
 import type { BenchContext } from '../context.js';
-import { CLOUD_PLATFORM, galJwtOptions } from '../gal.js';
+import { galServiceAccount, warrantServiceAccount } from '../service-account-clients.js';
 import { failureOf, measured, notAvailable, withinFloor, type Row } from '../report.js';
 import { opsPerSecond, type BatchPlan, type Operation } from '../stats.js';
 
@@ -21,15 +19,8 @@ const PLAN: BatchPlan = {
 
 export async function cachedHeaders(context: BenchContext): Promise<Row[]> {
   const { emulator } = context;
-  const key = emulator.serviceAccountKey;
-  const warrant = ServiceAccountCredentials.fromJson(key, { scopes: [CLOUD_PLATFORM] });
-  const gal = new JWT({
-    email: key.client_email,
-    key: key.private_key,
-    keyId: key.private_key_id,
-    scopes: [CLOUD_PLATFORM],
-    ...galJwtOptions(emulator.tokenUrl),
-  });
+  const warrant = warrantServiceAccount(emulator);
+  const gal = galServiceAccount(emulator);
   const tokens = new Map([
     ['default', { token: 'ya29.cached', expiresAt: Date.now() + 3_600_000 }],
   ]);

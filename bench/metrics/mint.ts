@@ -3,11 +3,12 @@
  * checked with the emulator's hit counter): service-account JWT-bearer at 0 and 5 ms of
  * emulator latency, and the user refresh-token grant.
  */
-import { JWT, UserRefreshClient } from 'google-auth-library';
-import { ServiceAccountCredentials, UserCredentials } from '../../src/index.js';
+import { UserRefreshClient } from 'google-auth-library';
+import { UserCredentials } from '../../src/index.js';
 import type { BenchContext } from '../context.js';
+import { galServiceAccount, warrantServiceAccount } from '../service-account-clients.js';
 import { mintAccessToken, parseKey, postForm } from '../floor.js';
-import { CLOUD_PLATFORM, galJwtOptions } from '../gal.js';
+import { CLOUD_PLATFORM } from '../gal.js';
 import { failureOf, measured, notAvailable, withinFloor, type Row } from '../report.js';
 import { opsPerSecond, type BatchPlan, type Operation } from '../stats.js';
 
@@ -20,14 +21,8 @@ type Contender = 'warrant' | 'gal' | 'floor';
 export async function serviceAccountMint(context: BenchContext): Promise<Row[]> {
   const { emulator } = context;
   const key = emulator.serviceAccountKey;
-  const warrant = ServiceAccountCredentials.fromJson(key, { scopes: [CLOUD_PLATFORM] });
-  const gal = new JWT({
-    email: key.client_email,
-    key: key.private_key,
-    keyId: key.private_key_id,
-    scopes: [CLOUD_PLATFORM],
-    ...galJwtOptions(emulator.tokenUrl),
-  });
+  const warrant = warrantServiceAccount(emulator);
+  const gal = galServiceAccount(emulator);
   const parsed = parseKey(key);
   const operations: Record<Contender, Operation> = {
     warrant: () => warrant.refresh(),

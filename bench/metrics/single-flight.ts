@@ -2,10 +2,8 @@
  * Concurrency and token reuse, counted at the token endpoint: 500 concurrent callers on a fresh
  * client, on an expired token, and in waves; and 20 sequential calls with 120-second tokens.
  */
-import { JWT } from 'google-auth-library';
-import { ServiceAccountCredentials } from '../../src/index.js';
 import type { BenchContext } from '../context.js';
-import { CLOUD_PLATFORM, galJwtOptions } from '../gal.js';
+import { galServiceAccount, warrantServiceAccount } from '../service-account-clients.js';
 import {
   describeError,
   exactlyEveryTime,
@@ -36,16 +34,9 @@ interface Burst {
 }
 
 function newClient(lib: Lib, context: BenchContext): HeadersSource {
-  const key = context.emulator.serviceAccountKey;
-  if (lib === 'warrant')
-    return ServiceAccountCredentials.fromJson(key, { scopes: [CLOUD_PLATFORM] });
-  return new JWT({
-    email: key.client_email,
-    key: key.private_key,
-    keyId: key.private_key_id,
-    scopes: [CLOUD_PLATFORM],
-    ...galJwtOptions(context.emulator.tokenUrl),
-  });
+  return lib === 'warrant'
+    ? warrantServiceAccount(context.emulator)
+    : galServiceAccount(context.emulator);
 }
 
 /** Starts `waves` groups of `size` calls `gapMs` apart and waits for them all. */

@@ -7,14 +7,13 @@
 import { randomInt } from 'node:crypto';
 import type { EmulatorModule } from '../context.js';
 import { OAuthError } from '../google-errors.js';
-import { includesOpenId, userIdToken } from '../id-tokens.js';
 import { randomToken } from '../ids.js';
 import { json, type EmulatorRequest, type RouteResponse } from '../router.js';
 import type { EmulatorState, UserRecord } from '../state.js';
 import { DEFAULT_CONSENT_EMAIL } from './authorize.js';
 import { escapeHtml, htmlPage } from './html.js';
 import { authenticateClient } from './token/client-auth.js';
-import { accessTokenFields, splitScopes, type TokenRequest } from './token/grant.js';
+import { splitScopes, userLoginTokens, type TokenRequest } from './token/grant.js';
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const DEVICE_CODE_PATH = '/device/code';
@@ -201,26 +200,7 @@ async function poll(
   if (login.status === 'pending' || !login.user) throw pollError('authorization_pending');
 
   logins.remove(login.deviceCode);
-  const refresh = state.issueRefreshToken(client.clientId, login.user, login.scopes);
-  const token = state.issueAccessToken({
-    principal: login.user.email,
-    scopes: login.scopes,
-    clientId: client.clientId,
-    refreshToken: refresh.token,
-  });
-  return {
-    ...accessTokenFields(state, token),
-    refresh_token: refresh.token,
-    scope: login.scopes.join(' '),
-    ...(includesOpenId(login.scopes) && {
-      id_token: await userIdToken(state, {
-        user: login.user,
-        clientId: client.clientId,
-        scopes: login.scopes,
-        accessToken: token.token,
-      }),
-    }),
-  };
+  return userLoginTokens(state, client.clientId, login.user, login.scopes);
 }
 
 /** Google's statuses for the device grant's errors. */

@@ -5,10 +5,9 @@
 import { createHash } from 'node:crypto';
 import type { EmulatorModule } from '../../context.js';
 import { OAuthError } from '../../google-errors.js';
-import { includesOpenId, userIdToken } from '../../id-tokens.js';
 import type { AuthorizationCodeRecord } from '../../state.js';
 import { authenticateClient } from './client-auth.js';
-import { accessTokenFields, type GrantHandler } from './grant.js';
+import { userLoginTokens, type GrantHandler } from './grant.js';
 
 /** RFC 7636 §4.1: 43 to 128 unreserved characters. */
 const VERIFIER_SYNTAX = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -29,26 +28,7 @@ const exchangeCode: GrantHandler = async (request, state) => {
   }
   checkVerifier(record, request.params.get('code_verifier'));
 
-  const refresh = state.issueRefreshToken(client.clientId, record.user, record.scopes);
-  const token = state.issueAccessToken({
-    principal: record.user.email,
-    scopes: record.scopes,
-    clientId: client.clientId,
-    refreshToken: refresh.token,
-  });
-  return {
-    ...accessTokenFields(state, token),
-    refresh_token: refresh.token,
-    scope: record.scopes.join(' '),
-    ...(includesOpenId(record.scopes) && {
-      id_token: await userIdToken(state, {
-        user: record.user,
-        clientId: client.clientId,
-        scopes: record.scopes,
-        accessToken: token.token,
-      }),
-    }),
-  };
+  return userLoginTokens(state, client.clientId, record.user, record.scopes);
 };
 
 function checkVerifier(record: AuthorizationCodeRecord, verifier: string | undefined): void {

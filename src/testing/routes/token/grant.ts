@@ -4,7 +4,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { OAuthError } from '../../google-errors.js';
-import type { AccessTokenRecord, EmulatorState } from '../../state.js';
+import { includesOpenId, userIdToken } from '../../id-tokens.js';
+import type { AccessTokenRecord, EmulatorState, UserRecord } from '../../state.js';
 
 /** The form parameters of a token request. Empty values count as absent. */
 export class TokenParams {
@@ -50,4 +51,31 @@ export function accessTokenFields(
 /** Space-separated scopes as a list. */
 export function splitScopes(scope: string | undefined): string[] {
   return scope?.split(' ').filter(Boolean) ?? [];
+}
+
+/**
+ * The response to a completed user login (authorization code or device code): a new refresh
+ * token and access token for `user`, and an ID token when `openid` was granted.
+ */
+export async function userLoginTokens(
+  state: EmulatorState,
+  clientId: string,
+  user: UserRecord,
+  scopes: string[],
+): Promise<Record<string, unknown>> {
+  const refresh = state.issueRefreshToken(clientId, user, scopes);
+  const token = state.issueAccessToken({
+    principal: user.email,
+    scopes,
+    clientId,
+    refreshToken: refresh.token,
+  });
+  return {
+    ...accessTokenFields(state, token),
+    refresh_token: refresh.token,
+    scope: scopes.join(' '),
+    ...(includesOpenId(scopes) && {
+      id_token: await userIdToken(state, { user, clientId, scopes, accessToken: token.token }),
+    }),
+  };
 }
