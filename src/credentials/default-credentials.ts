@@ -98,8 +98,11 @@ export class DefaultCredentialsResolver {
   }
 
   async #resolve(options: DefaultCredentialsOptions): Promise<DefaultCredentialsResult> {
+    // Detection, wherever the search needs it, is bounded from here: reading files before the
+    // probe counts against the bound instead of adding to it.
+    const searchStartedAt = performance.now();
     const env = this.#env();
-    const found = await this.#find(options, env);
+    const found = await this.#find(options, env, searchStartedAt);
     let credentials = found.credentials;
     const scopes = normalizeScopes(options.scopes);
     if (scopes.length > 0) credentials = credentials.withScopes(scopes);
@@ -111,7 +114,10 @@ export class DefaultCredentialsResolver {
       credentials,
       gcloudConfigDir: this.#gcloudConfigDir(env),
       fromMetadata: (startedAt) =>
-        this.#metadataProject(found.source === 'metadata server', startedAt),
+        this.#metadataProject(
+          found.source === 'metadata server',
+          Math.min(startedAt, searchStartedAt),
+        ),
     });
     return { credentials, projectId: project?.projectId, source: found.source };
   }
@@ -119,6 +125,7 @@ export class DefaultCredentialsResolver {
   async #find(
     options: DefaultCredentialsOptions,
     env: Environment,
+    searchStartedAt: number,
   ): Promise<Pick<DefaultCredentialsResult, 'credentials' | 'source'>> {
     if (options.keyFile !== undefined && options.credentials !== undefined) {
       throw new InvalidOptionsError('pass either keyFile or credentials, not both');
@@ -160,7 +167,10 @@ export class DefaultCredentialsResolver {
       `gcloud's application default credentials: no file at ${wellKnown} (run ${GCLOUD_LOGIN})`,
     );
 
-    const detection = await this.#metadata.detect({ trustResidency: true });
+    const detection = await this.#metadata.detect({
+      trustResidency: true,
+      startedAt: searchStartedAt,
+    });
     if (detection.onGoogleCloud) {
       return {
         credentials: new ComputeCredentials({ metadataClient: this.#metadata }),
