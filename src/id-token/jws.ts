@@ -29,7 +29,6 @@ export interface CompactJws {
   signatureSegment: string;
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const HEADER_MEMO_SIZE = 64;
 const MIN_SCRATCH_BYTES = 2048;
 
@@ -70,7 +69,7 @@ export class CompactJwsParser {
     }
     const payload = this.#decodeJson(token.slice(first + 1, second), 'payload');
     const signatureSegment = token.slice(second + 1);
-    if (!isBase64url(signatureSegment)) {
+    if (this.#decode(signatureSegment) === undefined) {
       throw invalid('the signature segment is empty or not strict base64url');
     }
     return { header, payload, signingInput: token.slice(0, second), signatureSegment };
@@ -97,14 +96,23 @@ export class CompactJwsParser {
   }
 
   #decodeJson(segment: string, name: 'header' | 'payload'): Record<string, unknown> {
-    if (!isBase64url(segment))
-      throw invalid(`the ${name} segment is empty or not strict base64url`);
-    const scratch = this.#scratchFor(segment.length);
-    const bytes = scratch.subarray(0, scratch.write(segment, 0, 'base64url'));
+    const bytes = this.#decode(segment);
+    if (bytes === undefined) throw invalid(`the ${name} segment is empty or not strict base64url`);
     if (!isUtf8(bytes)) throw invalid(`the ${name} is not UTF-8`);
     const parsed = parseJsonObject(bytes.toString('utf8'));
     if (typeof parsed === 'string') throw invalid(`the ${name} is ${parsed}`);
     return parsed;
+  }
+
+  /**
+   * The bytes of a strict base64url segment, decoded into the scratch buffer (valid until the
+   * next decode), or undefined when the segment is empty or not strict base64url.
+   */
+  #decode(segment: string): Buffer | undefined {
+    if (segment.length === 0) return undefined;
+    const scratch = this.#scratchFor(segment.length);
+    const bytes = scratch.subarray(0, scratch.write(segment, 0, 'base64url'));
+    return isCanonical(bytes, segment) ? bytes : undefined;
   }
 
   /** The scratch buffer, grown to hold at least `bytes`. */
@@ -130,21 +138,17 @@ export function decodeUnverifiedClaims(token: string): Record<string, unknown> {
  * one encoding.
  */
 export function isBase64url(segment: string): boolean {
-  if (!BASE64URL.test(segment)) return false;
-  const remainder = segment.length % 4;
-  if (remainder === 0) return true;
-  if (remainder === 1) return false;
-  const last = sextet(segment.charCodeAt(segment.length - 1));
-  return (last & (remainder === 2 ? 0x0f : 0x03)) === 0;
+  return segment.length > 0 && isCanonical(Buffer.from(segment, 'base64url'), segment);
 }
 
-/** The 6-bit value of a base64url character already known to be in the alphabet. */
-function sextet(code: number): number {
-  if (code === 0x2d) return 62; // -
-  if (code === 0x5f) return 63; // _
-  if (code >= 0x61) return code - 0x61 + 26; // a-z
-  if (code >= 0x41) return code - 0x41; // A-Z
-  return code - 0x30 + 52; // 0-9
+/**
+ * Whether `segment` is the one canonical base64url encoding of `bytes` it was decoded into.
+ * Node's decoder skips characters outside the alphabet, accepts padding and ignores unused
+ * bits, so anything but the canonical form encodes back differently. A round trip is also
+ * cheaper than scanning the text with a pattern first.
+ */
+function isCanonical(bytes: Buffer, segment: string): boolean {
+  return bytes.toString('base64url') === segment;
 }
 
 function invalid(reason: string): AuthError {
