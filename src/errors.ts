@@ -203,19 +203,30 @@ export function isRetryableStatus(status: number): boolean {
   );
 }
 
+// Every pattern below runs on text an attacker controls, so each must run in linear time: a
+// failed match may not rescan what a later start position scans again. Each one consumes what it
+// looks at, and the JWT pattern matches a whole dotted run and decides in code (see below).
 const SECRET_PARAMS =
   /\b(access_token|refresh_token|id_token|client_secret|assertion|subject_token|code|code_verifier|device_code|password|private_key|token)=([^&\s"']+)/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
-const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+// A run of base64url segments joined by dots that starts with `eyJ`, or a run of word characters
+// (which a start cannot fall inside, so no position is scanned twice).
+const DOTTED_RUN = /\beyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)*|[A-Za-z0-9_]+/g;
 const PEM = /-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g;
 const GOOGLE_TOKENS = /\b(ya29\.[A-Za-z0-9._-]+|1\/\/[A-Za-z0-9._-]+)/g;
+// C0 and C1 controls (CR, LF, ESC ...) and the Unicode line and paragraph separators.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 const MIN_KNOWN_SECRET_LENGTH = 4;
+
+/** How much of a server's text an error message quotes. */
+export const MAX_EXCERPT_LENGTH = 200;
 
 /**
  * Strips anything shaped like a credential from text that came from outside (a server's error
  * body, a URL), and every occurrence of `knownSecrets` (the values a request sent), in case the
- * server echoed them back. The one place HTTP failures are made safe to print.
+ * server echoed them back. Runs in time linear in the text's length, whatever the text.
  */
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let clean = text;
@@ -226,6 +237,27 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
     .replace(PEM, '[redacted key]')
     .replace(SECRET_PARAMS, '$1=[redacted]')
     .replace(BEARER, '$1 [redacted]')
-    .replace(JWT, '[redacted jwt]')
+    .replace(DOTTED_RUN, (run) => (isJwtShaped(run) ? '[redacted jwt]' : run))
     .replace(GOOGLE_TOKENS, '[redacted token]');
+}
+
+/** Header, payload and signature: at least two dots, and a payload that is not empty. */
+function isJwtShaped(run: string): boolean {
+  if (!run.startsWith('eyJ')) return false;
+  const firstDot = run.indexOf('.');
+  const secondDot = firstDot === -1 ? -1 : run.indexOf('.', firstDot + 1);
+  return secondDot > firstDot + 1;
+}
+
+/**
+ * Server text made fit for an error message: secrets redacted, control characters (which could
+ * forge lines in a log or a terminal) shown as `\uXXXX`, runs of white space collapsed, and at
+ * most {@link MAX_EXCERPT_LENGTH} characters kept.
+ */
+export function excerpt(text: string, knownSecrets: readonly string[] = []): string {
+  const clean = redactSecrets(text, knownSecrets)
+    .replace(/[ \t\r\n]+/g, ' ')
+    .replace(CONTROL_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .trim();
+  return clean.length > MAX_EXCERPT_LENGTH ? `${clean.slice(0, MAX_EXCERPT_LENGTH)}…` : clean;
 }

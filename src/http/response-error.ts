@@ -1,4 +1,4 @@
-import { HttpError, OAuthError, redactSecrets } from '../errors.js';
+import { excerpt, HttpError, OAuthError } from '../errors.js';
 import { parseRetryAfter } from './retry.js';
 import { describeUrl } from './send.js';
 import type { HttpResponse } from './types.js';
@@ -6,7 +6,8 @@ import type { HttpResponse } from './types.js';
 /**
  * Turns a failed response into a typed error: an {@link OAuthError} when the body is an OAuth
  * error object (`{"error": "...", "error_description": "..."}`), else an {@link HttpError}.
- * This is the one place server text enters an error message, so it is redacted here.
+ * This is the one place server text enters an error message, so it is redacted and cut to a
+ * short excerpt here: an error body of any size costs time linear in its length and no more.
  */
 export function responseError(
   response: HttpResponse,
@@ -14,7 +15,7 @@ export function responseError(
   what: string,
   knownSecrets: readonly string[] = [],
 ): OAuthError | HttpError {
-  const clean = (text: string) => redactSecrets(text, knownSecrets);
+  const clean = (text: string) => excerpt(text, knownSecrets);
   const where = describeUrl(url);
   const retryAfterSec = parseRetryAfter(response.headers.get('retry-after'));
   const oauth = oauthErrorBody(response.body);
@@ -31,7 +32,7 @@ export function responseError(
       },
     );
   }
-  const snippet = clean(response.body.slice(0, 200).replace(/\s+/g, ' ').trim());
+  const snippet = clean(response.body);
   return new HttpError(
     `${what} failed with HTTP ${response.status} from ${where}${snippet ? `: ${snippet}` : ''}`,
     {
