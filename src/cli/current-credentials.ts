@@ -14,7 +14,8 @@ export interface CurrentCredentials {
 
 /**
  * The stored `warrant login` when there is one, else Application Default Credentials. With
- * `scopes`, a narrowed copy of the login that is not saved back (it would narrow the login).
+ * `scopes` or `tokenUri`, a one-off copy of the login that is never saved back: it would narrow
+ * the login, or send its refresh token and client secret to that server on every later call.
  */
 export async function currentCredentials(
   io: CliIo,
@@ -26,7 +27,7 @@ export async function currentCredentials(
     scopes: options.scopes,
   });
   if (stored) {
-    if (options.scopes) return { credentials: stored };
+    if (options.scopes || options.tokenUri) return { credentials: stored };
     const binding = await bindToStore(stored, store, LOGIN_KEY, {
       saveNow: false,
       onError: (error) =>

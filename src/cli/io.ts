@@ -29,3 +29,22 @@ export function processIo(signal?: AbortSignal): CliIo {
     signal,
   };
 }
+
+// Controls other than tab and newline: CR rewrites a line, ESC drives the terminal, and the
+// Unicode separators split lines in some viewers.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** Shows control characters as `\uXXXX`, so text from a server never drives the terminal. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `io` whose stdout and stderr never write a control character raw. */
+export function printableIo(io: CliIo): CliIo {
+  return {
+    ...io,
+    stdout: (text) => io.stdout(printable(text)),
+    stderr: (text) => io.stderr(printable(text)),
+  };
+}

@@ -2,7 +2,7 @@ import { AuthError, redactSecrets } from '../errors.js';
 import { login } from './commands/login.js';
 import { revoke } from './commands/revoke.js';
 import { printAccessToken, printIdentityToken, tokenInfo } from './commands/tokens.js';
-import type { CliIo } from './io.js';
+import { printableIo, type CliIo } from './io.js';
 import { allowOnly, parseCommandLine, type CommandLine } from './options.js';
 import { HELP, UsageError } from './usage.js';
 import { packageVersion } from './version.js';
@@ -24,7 +24,8 @@ const COMMANDS: Record<string, (line: CommandLine, io: CliIo) => Promise<void>> 
  * Runs the `warrant` command line and returns its exit code. Tokens go to `io.stdout`, every
  * message to `io.stderr`; expected failures print their message, never a stack trace.
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number> {
+  const io = printableIo(rawIo);
   try {
     const line = parseCommandLine(argv);
     if (line.options.help) {

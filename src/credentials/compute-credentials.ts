@@ -2,6 +2,7 @@ import { InvalidOptionsError, TokenResponseError } from '../errors.js';
 import { defaultMetadataClient, type MetadataClient } from '../metadata/metadata-client.js';
 import { serviceAccountPath } from '../metadata/metadata-request.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
+import { headerSafeToken, parseLifetime } from './token-endpoint.js';
 
 /** Options for {@link ComputeCredentials}. */
 export interface ComputeCredentialsOptions extends CredentialsOptions {
@@ -62,10 +63,11 @@ export class ComputeCredentials extends Credentials<ComputeCredentialsOptions> {
       query: { audience, format: 'full' },
       http: this.options.http,
     });
-    if (!token.trim()) {
+    const idToken = headerSafeToken(token.trim(), 'ID token', `metadata ${path}`, path);
+    if (idToken === undefined) {
       throw new TokenResponseError(`metadata ${path} answered with an empty ID token`, path);
     }
-    return token.trim();
+    return idToken;
   }
 
   override toJSON(): Record<string, unknown> {
@@ -92,12 +94,13 @@ export class ComputeCredentials extends Credentials<ComputeCredentialsOptions> {
 /** Reads the metadata server's `{access_token, expires_in, token_type}` answer. */
 export function parseMetadataToken(body: unknown, path: string, fetchedAt: number): TokenResult {
   const token = (body ?? {}) as MetadataToken;
-  if (typeof token.access_token !== 'string' || token.access_token === '') {
+  const accessToken = headerSafeToken(token.access_token, 'access_token', `metadata ${path}`, path);
+  if (accessToken === undefined) {
     throw new TokenResponseError(`metadata ${path} answered without access_token`, path);
   }
-  const expiresIn = Number(token.expires_in);
+  const expiresIn = parseLifetime(token.expires_in, `metadata ${path}`, path);
   return {
-    accessToken: token.access_token,
-    expiresAt: Number.isFinite(expiresIn) ? fetchedAt + expiresIn * 1000 : undefined,
+    accessToken,
+    expiresAt: expiresIn === undefined ? undefined : fetchedAt + expiresIn * 1000,
   };
 }

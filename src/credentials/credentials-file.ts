@@ -1,30 +1,104 @@
-import { readFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { InvalidCredentialsError } from '../errors.js';
 
 /** A parsed credentials JSON object, before it is checked field by field. */
 export type CredentialsJson = Record<string, unknown>;
 
+/** Credentials files are a few kilobytes; anything far larger is not one. */
+export const MAX_CREDENTIALS_FILE_BYTES = 1024 * 1024;
+
+const P12_FIX =
+  'P12 keys are not supported; create a JSON key instead: `gcloud iam service-accounts keys create key.json --iam-account=EMAIL`, or in the Cloud console, IAM & Admin > Service Accounts > Keys > Add key > JSON';
+
 /**
- * Reads and parses a credentials JSON file. Every failure (no file, a directory, an empty file,
- * malformed JSON, JSON that is not an object) is an {@link InvalidCredentialsError} naming the file.
+ * Reads and parses a credentials JSON file. Every failure (no file, a directory, a FIFO or
+ * device, an empty or oversized file, a P12 key, malformed JSON, JSON that is not an object) is
+ * an {@link InvalidCredentialsError} naming the file. JSON text passed where a path belongs is
+ * refused without being quoted, since it holds a key or a secret.
  */
 export async function readCredentialsFile(path: string): Promise<CredentialsJson> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EISDIR'
-          ? 'is a directory, not a file'
-          : code === 'EACCES'
-            ? 'cannot be read (permission denied)'
-            : `cannot be read (${code ?? 'unknown error'})`;
-    throw new InvalidCredentialsError(`credentials file ${path} ${reason}`, { source: path });
+  if (looksLikeJsonText(path)) {
+    throw new InvalidCredentialsError(
+      'a credentials file path was expected, but JSON text was given (pass the parsed object to fromJson() or credentialsFromJson(), or write it to a file)',
+      { source: 'JSON text given as a path' },
+    );
   }
-  return parseCredentialsJson(text, path);
+  const bytes = await readRegularFile(path);
+  if (isP12(path, bytes)) {
+    throw new InvalidCredentialsError(`credentials file ${path} is a P12 key: ${P12_FIX}`, {
+      source: path,
+    });
+  }
+  return parseCredentialsJson(bytes.toString('utf8'), path);
+}
+
+function looksLikeJsonText(path: string): boolean {
+  const start = path.trimStart();
+  return start.startsWith('{') || start.startsWith('[') || path.includes('\n');
+}
+
+// O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/** The bytes of `path`, which must be a regular file of at most {@link MAX_CREDENTIALS_FILE_BYTES}. */
+async function readRegularFile(path: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(path, OPEN_FLAGS);
+  } catch (error) {
+    throw unreadable(path, (error as NodeJS.ErrnoException).code);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      throw new InvalidCredentialsError(
+        `credentials file ${path} is ${kindOf(stats)}, not a regular file (point it at a credentials JSON file)`,
+        { source: path },
+      );
+    }
+    if (stats.size > MAX_CREDENTIALS_FILE_BYTES) {
+      throw new InvalidCredentialsError(
+        `credentials file ${path} is ${stats.size} bytes; a credentials JSON file is at most ${MAX_CREDENTIALS_FILE_BYTES} (check the path)`,
+        { source: path },
+      );
+    }
+    const buffer = Buffer.alloc(stats.size);
+    const { bytesRead } = await handle.read(buffer, 0, stats.size, 0);
+    return buffer.subarray(0, bytesRead);
+  } catch (error) {
+    if (error instanceof InvalidCredentialsError) throw error;
+    throw unreadable(path, (error as NodeJS.ErrnoException).code);
+  } finally {
+    await handle.close();
+  }
+}
+
+function unreadable(path: string, code: string | undefined): InvalidCredentialsError {
+  const reason =
+    code === 'ENOENT'
+      ? 'does not exist'
+      : code === 'EISDIR'
+        ? 'is a directory, not a file'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : `cannot be read (${code ?? 'unknown error'})`;
+  return new InvalidCredentialsError(`credentials file ${path} ${reason}`, { source: path });
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** A PKCS #12 file: named .p12/.pfx, or DER (a SEQUENCE with a long-form length) where JSON starts with text. */
+function isP12(path: string, bytes: Buffer): boolean {
+  return (
+    /\.(p12|pfx)$/i.test(path) || (bytes[0] === 0x30 && bytes[1] !== undefined && bytes[1] >= 0x80)
+  );
 }
 
 /** Parses credentials JSON text; `source` names it in errors. */
@@ -89,12 +163,47 @@ export function optionalString(
 /** Checks `json.type` is `expected`; the error lists what was found. */
 export function requireType(json: CredentialsJson, expected: string, source: string): void {
   if (json.type !== expected) {
-    const found = json.type === undefined ? 'no type field' : `type '${String(json.type)}'`;
+    const found = describeFound(json).what;
     throw new InvalidCredentialsError(
       `${source}: expected a credentials file of type '${expected}' but found ${found}`,
       { source, field: 'type' },
     );
   }
+}
+
+/**
+ * What a credentials JSON object with the wrong `type` is, for an error message: its type, and
+ * a pointer for files that are often given by mistake.
+ */
+export function describeFound(json: CredentialsJson): { verb: 'is' | 'has'; what: string } {
+  if (json.type === undefined && (isObject(json.installed) || isObject(json.web))) {
+    return {
+      verb: 'is',
+      what: 'an OAuth client secrets file, which names an app, not an identity to act as (log in with it: `warrant login --client-secrets FILE`, or download a service account key)',
+    };
+  }
+  return {
+    verb: 'has',
+    what: json.type === undefined ? 'no type field' : `type ${describeType(json.type)}`,
+  };
+}
+
+function isObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * A `type` value as an error message may show it: a string quoted and cut short, anything else
+ * by its kind (converting an object could throw, or run its own code).
+ */
+export function describeType(value: unknown): string {
+  if (typeof value === 'string') {
+    const cut = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return `'${JSON.stringify(cut).slice(1, -1)}'`;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return `'${String(value)}'`;
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : 'an object';
+  return `${kind} (it must be a string)`;
 }
 
 /** `options` without its undefined entries, so spreading it never erases a value from a file. */

@@ -84,15 +84,21 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
   /** The credentials file `type` this class stands for, e.g. `service_account`. */
   abstract readonly type: string;
 
-  protected readonly options: Readonly<O>;
+  // Private, so a spread, JSON.stringify or util.inspect({customInspect: false}) of credentials
+  // never reaches the client secret, refresh token or key the options carry.
+  readonly #options: Readonly<O>;
   readonly scopes: readonly string[];
   readonly #slot = new TokenSlot();
   #audienceSlots?: LRUCache<string, TokenSlot>;
   readonly #listeners = new Set<TokensListener>();
 
   constructor(options: O) {
-    this.options = Object.freeze({ ...options });
+    this.#options = Object.freeze({ ...options });
     this.scopes = Object.freeze(normalizeScopes(options.scopes));
+  }
+
+  protected get options(): Readonly<O> {
+    return this.#options;
   }
 
   /**

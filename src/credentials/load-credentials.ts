@@ -1,7 +1,12 @@
 import { InvalidCredentialsError } from '../errors.js';
 import { ServiceAccountCredentials } from '../service-account/service-account-credentials.js';
 import type { Credentials, CredentialsOptions } from './credentials.js';
-import { readCredentialsFile, requireObject, type CredentialsJson } from './credentials-file.js';
+import {
+  describeFound,
+  readCredentialsFile,
+  requireObject,
+  type CredentialsJson,
+} from './credentials-file.js';
 import { UserCredentials } from './user-credentials.js';
 
 /** Options applied to whatever credentials a file or JSON object turns out to hold. */
@@ -41,10 +46,9 @@ export function credentialsFromJson(
   const object = requireObject(json, source);
   const factory = typeof object.type === 'string' ? FACTORIES.get(object.type) : undefined;
   if (!factory) {
-    const found =
-      object.type === undefined ? 'has no type field' : `has type '${String(object.type)}'`;
+    const { verb, what } = describeFound(object);
     throw new InvalidCredentialsError(
-      `${source} ${found}; warrant accepts ${SUPPORTED_CREDENTIALS_TYPES.map((t) => `'${t}'`).join(', ')} (use a service account key or run \`gcloud auth application-default login\`)`,
+      `${source} ${verb} ${what}; warrant accepts ${SUPPORTED_CREDENTIALS_TYPES.map((t) => `'${t}'`).join(', ')} (use a service account key or run \`gcloud auth application-default login\`)`,
       { source, field: 'type' },
     );
   }

@@ -73,13 +73,13 @@ export function parseTokenResponse(
       describeUrl(url),
     );
   }
-  const expiresIn = json.expires_in === undefined ? undefined : Number(json.expires_in);
+  const where = `token endpoint ${describeUrl(url)}`;
   return {
-    accessToken: stringField(json.access_token),
+    accessToken: headerSafeToken(json.access_token, 'access_token', where, url),
     tokenType: stringField(json.token_type),
-    expiresIn: Number.isFinite(expiresIn) ? expiresIn : undefined,
+    expiresIn: parseLifetime(json.expires_in, where, url),
     refreshToken: stringField(json.refresh_token),
-    idToken: stringField(json.id_token),
+    idToken: headerSafeToken(json.id_token, 'id_token', where, url),
     scope: stringField(json.scope),
     raw: json,
   };
@@ -114,6 +114,56 @@ const SECRET_PARAMS = [
 
 export function secretValues(params: Record<string, string | undefined>): string[] {
   return SECRET_PARAMS.flatMap((name) => (params[name] ? [params[name]] : []));
+}
+
+/** A year: longer lifetimes are cut to it, so expiry stays a valid date and is refreshed some day. */
+export const MAX_TOKEN_LIFETIME_SEC = 365 * 24 * 3600;
+
+/**
+ * Reads `expires_in` (a number, or a string of digits as some servers send it): undefined when
+ * absent, at most {@link MAX_TOKEN_LIFETIME_SEC}. Zero, negative or not a number is refused: a
+ * token that is expired on arrival would make every call a token request.
+ */
+export function parseLifetime(value: unknown, where: string, url: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const seconds =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d{1,15}$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    const shown = typeof value === 'number' ? String(value) : `a ${typeof value}`;
+    throw new TokenResponseError(
+      `${where} answered expires_in ${shown}; it must be a positive number of seconds (check the token URL)`,
+      describeUrl(url),
+    );
+  }
+  return Math.min(seconds, MAX_TOKEN_LIFETIME_SEC);
+}
+
+// RFC 7230 field-value characters a token may use: visible ASCII, no space, no control.
+const HEADER_SAFE_TOKEN = /^[\x21-\x7e]+$/;
+
+/**
+ * A token that will be sent in an `Authorization` header, refused when it holds characters that
+ * could break or forge a header (CR, LF, other controls, spaces, non-ASCII). The message never
+ * quotes the token.
+ */
+export function headerSafeToken(
+  value: unknown,
+  field: string,
+  where: string,
+  url: string,
+): string | undefined {
+  const token = stringField(value);
+  if (token !== undefined && !HEADER_SAFE_TOKEN.test(token)) {
+    throw new TokenResponseError(
+      `${where} answered a ${field} with characters an HTTP header cannot carry (control characters, spaces or non-ASCII); it was refused`,
+      describeUrl(url),
+    );
+  }
+  return token;
 }
 
 function stringField(value: unknown): string | undefined {
