@@ -4,6 +4,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'n
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileTokenStore } from '../src/store/file-token-store.js';
+import type { TokenStoreError } from '../src/store/token-store.js';
 import { MemoryTokenStore } from '../src/store/memory-token-store.js';
 import { compileForChild } from './support/compile-for-child.js';
 import { assertNoSecrets, caught } from './support/login.js';
@@ -163,11 +164,18 @@ describe('FileTokenStore', () => {
     }
   });
 
-  it('breaks a lock older than staleMs even when its pid is alive (a reused pid)', async () => {
+  it('never breaks the lock of a live process on this machine, however old: it times out naming the lock', async () => {
     const path = join(dir, 'old-lock.json');
-    await writeFile(`${path}.lock`, `${process.pid} ${hostname()} ${Date.now() - 60_000}\n`);
-    await new FileTokenStore(path, { timeoutMs: 5_000, staleMs: 1_000 }).set('k', { v: 2 });
-    assert.deepEqual(await new FileTokenStore(path).get('k'), { v: 2 });
+    const lock = `${process.pid} ${hostname()} ${Date.now() - 60_000}\n`;
+    await writeFile(`${path}.lock`, lock);
+    await assert.rejects(
+      new FileTokenStore(path, { timeoutMs: 200, staleMs: 1_000 }).set('k', { v: 2 }),
+      (error: TokenStoreError) =>
+        error.code === 'ERR_TOKEN_STORE' &&
+        error.path === `${path}.lock` &&
+        error.message.includes(`held after 200 ms by process ${process.pid} on ${hostname()}`),
+    );
+    assert.equal(await readFile(`${path}.lock`, 'utf8'), lock, 'the lock was left to its owner');
   });
 
   it('removes temporary files that dead processes left mid-write', async () => {

@@ -6,8 +6,15 @@ import { TokenStoreError, type TokenStore } from './token-store.js';
 
 const FORMAT_VERSION = 1;
 
-/** The file's shape: `{"version": 1, "entries": {key: value}}`. */
+/**
+ * The file's shape: `{"version": 1, "entries": {key: value}}`. In memory the entries object has
+ * no prototype, so keys such as `__proto__` and `constructor` are entries like any other.
+ */
 type Entries = Record<string, Record<string, unknown>>;
+
+function noPrototype(entries: object = {}): Entries {
+  return Object.assign(Object.create(null) as Entries, entries);
+}
 
 /** Options of {@link FileTokenStore}. */
 export type FileTokenStoreOptions = FileLockOptions;
@@ -39,7 +46,8 @@ export class FileTokenStore implements TokenStore {
   }
 
   async get(key: string): Promise<Record<string, unknown> | undefined> {
-    return (await this.#read())[key];
+    const entries = await this.#read();
+    return Object.hasOwn(entries, key) ? entries[key] : undefined;
   }
 
   async set(key: string, value: Record<string, unknown>): Promise<void> {
@@ -52,7 +60,7 @@ export class FileTokenStore implements TokenStore {
 
   async delete(key: string): Promise<void> {
     await this.#update((entries) => {
-      if (!(key in entries)) return false;
+      if (!Object.hasOwn(entries, key)) return false;
       delete entries[key];
       return true;
     });
@@ -90,7 +98,7 @@ export class FileTokenStore implements TokenStore {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return {};
+      if (errorCode(error) === 'ENOENT') return noPrototype();
       throw new TokenStoreError(
         `cannot read token store ${this.path} (${errorCode(error)})`,
         this.path,
@@ -138,7 +146,7 @@ function parseStoreFile(text: string, path: string): Entries {
   ) {
     throw corrupt(path, 'its entries are not JSON objects');
   }
-  return entries as Entries;
+  return noPrototype(entries);
 }
 
 function corrupt(path: string, why: string): TokenStoreError {
