@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AuthError } from '../src/errors.js';
 import { MetadataClient, type MetadataClientOptions } from '../src/metadata/metadata-client.js';
@@ -99,6 +100,47 @@ describe('metadata server detection', () => {
     assert.deepEqual(new Set(answers), new Set([true]));
     assert.equal(await metadata.isOnGoogleCloud(), true);
     assert.equal(emulator.current.hits['metadata-probe'], 1);
+  });
+
+  it('writes its request once on a connection, even when asked again after connecting', async () => {
+    let requests = 0;
+    let respond = () => {};
+    let requested = () => {};
+    const firstRequest = new Promise<void>((resolve) => (requested = resolve));
+    const server = createServer((socket) => {
+      socket.on('data', (chunk: Buffer) => {
+        requests += chunk.toString('latin1').split('GET /').length - 1;
+        respond = () =>
+          socket.write('HTTP/1.1 200 OK\r\nMetadata-Flavor: Google\r\nContent-Length: 0\r\n\r\n');
+        requested();
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => server.close());
+    });
+    const serverClosed = new Promise<void>((resolve) => server.on('close', resolve));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const probe = new MetadataProbe([host], { boundMs: 60_000 });
+    await firstRequest;
+    // Detection asks again once residency is known; by then the socket may long be connected.
+    probe.ask();
+    respond();
+    assert.equal((await probe.result).found, true);
+    await serverClosed;
+    assert.equal(requests, 1);
+  });
+
+  it('answers the same 100 times in a row against the emulator, one probe request each', async () => {
+    const answers: boolean[] = [];
+    for (let i = 0; i < 100; i++) {
+      const metadata = laptop(emulator.current.host, { probeTimeoutMs: 60_000 });
+      answers.push((await metadata.detect()).onGoogleCloud);
+    }
+    assert.deepEqual(
+      answers,
+      Array.from({ length: 100 }, () => true),
+    );
+    assert.equal(emulator.current.hits['metadata-probe'], 100);
   });
 
   it('does not count a server without Metadata-Flavor: Google as a metadata server', async () => {

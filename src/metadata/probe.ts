@@ -105,6 +105,7 @@ class HostAttempt {
   #socket?: Socket;
   #connected = false;
   #asked = false;
+  #sent = false;
   #settled = false;
   #received = '';
   #resolve!: (result: ProbeResult) => void;
@@ -145,8 +146,11 @@ class HostAttempt {
     this.#settle(false, detail);
   }
 
+  /** Writes the request once per socket, however often the probe is asked. */
   #send(): void {
-    if (!this.#settled) this.#socket?.write(buildProbeRequest(this.#hostHeader));
+    if (this.#settled || this.#sent) return;
+    this.#sent = true;
+    this.#socket?.write(buildProbeRequest(this.#hostHeader));
   }
 
   #read(chunk: Buffer): void {
