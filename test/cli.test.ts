@@ -140,10 +140,7 @@ describe('warrant CLI (in process)', () => {
 
   it('prints an ID token for a login that granted openid', async () => {
     await login();
-    const result = await runInProcess(
-      ['print-identity-token', '--audience', 'https://service.example.test'],
-      env,
-    );
+    const result = await runInProcess(['print-identity-token'], env);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
   });
@@ -260,7 +257,10 @@ describe('warrant CLI (in process)', () => {
     );
     assert.equal(result.code, 1);
     assert.match(result.stderr, /Please visit this URL/);
-    assert.match(result.stderr, /no browser came back/);
+    assert.match(
+      result.stderr,
+      /nobody completed the login in the browser within 1 second \(--timeout 1\)/,
+    );
   });
 
   it('names a bad client secrets file', async () => {

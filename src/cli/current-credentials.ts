@@ -1,4 +1,5 @@
 import type { Credentials } from '../credentials/credentials.js';
+import type { UserCredentials } from '../credentials/user-credentials.js';
 import { DefaultCredentialsResolver } from '../credentials/default-credentials.js';
 import { bindToStore, loadUserCredentials, type StoreBinding } from '../store/bind-to-store.js';
 import { FileTokenStore } from '../store/file-token-store.js';
@@ -10,6 +11,10 @@ export interface CurrentCredentials {
   credentials: Credentials;
   /** Set for the stored login: flush it before exiting so a refreshed token is kept. */
   binding?: StoreBinding;
+  /** The stored login, when the credentials are it (or a one-off copy of it). */
+  login?: UserCredentials;
+  /** The store of `warrant login`. */
+  store: FileTokenStore;
 }
 
 /**
@@ -27,7 +32,7 @@ export async function currentCredentials(
     scopes: options.scopes,
   });
   if (stored) {
-    if (options.scopes || options.tokenUri) return { credentials: stored };
+    if (options.scopes || options.tokenUri) return { credentials: stored, login: stored, store };
     const binding = await bindToStore(stored, store, LOGIN_KEY, {
       saveNow: false,
       onError: (error) =>
@@ -35,7 +40,7 @@ export async function currentCredentials(
           `warrant: warning: the refreshed login could not be saved: ${error instanceof Error ? error.message : String(error)}\n`,
         ),
     });
-    return { credentials: stored, binding };
+    return { credentials: stored, binding, login: stored, store };
   }
   const resolver = new DefaultCredentialsResolver({
     env: io.env,
@@ -43,10 +48,15 @@ export async function currentCredentials(
     platform: io.platform,
   });
   const { credentials } = await resolver.resolve({ scopes: options.scopes });
-  return { credentials };
+  return { credentials, store };
 }
 
 /** Waits for pending saves; a failure was already reported by the binding's onError. */
 export async function settle(current: CurrentCredentials): Promise<void> {
   await current.binding?.flush().catch(() => undefined);
+}
+
+/** Whether `warrant login` has stored a login. */
+export async function hasStoredLogin(io: CliIo): Promise<boolean> {
+  return (await new FileTokenStore(credentialsStorePath(io)).get(LOGIN_KEY)) !== undefined;
 }

@@ -33,7 +33,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(parseArgsProblem(error, argv));
   }
   const [command, ...extra] = parsed.positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
@@ -83,4 +83,20 @@ export function integerOption(
     throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${value}'`);
   }
   return number;
+}
+
+/** parseArgs' complaint in a line of our own: its messages quote internals and long advice. */
+function parseArgsProblem(error: unknown, argv: readonly string[]): string {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const flag = /'(-{1,2}[^'\s]{1,64})/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return `unknown option ${flag ?? argv.find((a) => a.startsWith('-')) ?? ''}`.trim();
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = flag?.replace(/^-+/, '');
+    const takesValue = name !== undefined && OPTIONS[name as OptionName]?.type === 'string';
+    return takesValue ? `option ${flag} needs a value` : `option ${flag ?? ''} takes no value`;
+  }
+  return 'the command line could not be read';
 }

@@ -1,16 +1,17 @@
-import { AuthError, redactSecrets } from '../errors.js';
+import { AbortedError, AuthError, redactSecrets } from '../errors.js';
 import { login } from './commands/login.js';
 import { revoke } from './commands/revoke.js';
 import { printAccessToken, printIdentityToken, tokenInfo } from './commands/tokens.js';
 import { printableIo, type CliIo } from './io.js';
 import { allowOnly, parseCommandLine, type CommandLine } from './options.js';
-import { HELP, UsageError } from './usage.js';
+import { HELP, USAGE_LINE, UsageError } from './usage.js';
 import { packageVersion } from './version.js';
 
-/** Exit codes: success, an authentication error, a usage error. */
+/** Exit codes: success, an authentication error, a usage error, interrupted (128 + SIGINT). */
 export const EXIT_OK = 0;
 export const EXIT_AUTH_ERROR = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
 
 const COMMANDS: Record<string, (line: CommandLine, io: CliIo) => Promise<void>> = {
   login,
@@ -44,8 +45,12 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
     return EXIT_OK;
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`warrant: ${error.message}\nRun 'warrant --help' for usage.\n`);
+      io.stderr(`warrant: ${error.message}\n${USAGE_LINE}\nRun 'warrant --help' for usage.\n`);
       return EXIT_USAGE;
+    }
+    if (error instanceof AbortedError && rawIo.signal?.aborted) {
+      io.stderr('warrant: interrupted\n');
+      return EXIT_INTERRUPTED;
     }
     if (error instanceof AuthError) {
       io.stderr(`warrant: ${error.message}\n`);

@@ -6,6 +6,9 @@ export class UsageError extends Error {
   }
 }
 
+export const USAGE_LINE =
+  'Usage: warrant login | print-access-token | print-identity-token | token-info | revoke [options]';
+
 export const HELP = `Usage: warrant <command> [options]
 
 Log in as a user and print Google OAuth tokens.
@@ -20,10 +23,14 @@ Commands:
     --save-adc             Also write Application Default Credentials (gcloud's well-known file)
     --port N               Loopback port for the browser's redirect (default: any free port)
     --timeout SECONDS      How long to wait for the login (default: 300)
+    --revoke-uri URL, --token-info-uri URL
+                           Saved with the login for 'revoke' and 'token-info' (default: from
+                           the client secrets file, else Google's)
   print-access-token     Print an access token (stored login, else Application Default Credentials)
     --scopes LIST          Ask for these scopes (at most those granted at login)
   print-identity-token   Print an OpenID Connect ID token
-    --audience AUD         The token's audience (required)
+    --audience AUD         The token's audience (service accounts; a user login's ID token
+                           is always for its OAuth client, so it takes no --audience)
   token-info             Print what the token endpoint says about the current access token, as JSON
   revoke                 Revoke the stored login and forget it
 
@@ -37,5 +44,5 @@ Options:
 Environment:
   WARRANT_CONFIG_DIR     Where the login is stored (default: ~/.config/warrant)
 
-Exit codes: 0 success, 1 authentication error, 2 usage error.
+Exit codes: 0 success, 1 authentication error, 2 usage error, 130 interrupted (Ctrl-C).
 `;

@@ -1,14 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AuthError } from '../../errors.js';
+import { AuthError, TimeoutError } from '../../errors.js';
 import type { UserCredentials } from '../../credentials/user-credentials.js';
 import { wellKnownCredentialsPath } from '../../credentials/well-known-file.js';
+import { readClientSecretsFile } from '../../flows/client-secrets.js';
 import { DeviceFlow } from '../../flows/device-flow.js';
 import { InstalledAppFlow } from '../../flows/installed-app-flow.js';
 import { writeFileAtomic } from '../../store/atomic-file.js';
 import { bindToStore } from '../../store/bind-to-store.js';
 import { FileTokenStore } from '../../store/file-token-store.js';
 import type { CliIo } from '../io.js';
+import { saveLoginEndpoints } from '../login-endpoints.js';
 import {
   allowOnly,
   integerOption,
@@ -18,6 +20,7 @@ import {
   type CommandLine,
 } from '../options.js';
 import { credentialsStorePath, LOGIN_KEY } from '../paths.js';
+import { formatDuration, showProgress } from '../progress.js';
 import { UsageError } from '../usage.js';
 
 /** What `gcloud auth application-default login` asks for. */
@@ -43,6 +46,8 @@ export async function login(line: CommandLine, io: CliIo): Promise<void> {
     'auth-uri',
     'token-uri',
     'device-uri',
+    'revoke-uri',
+    'token-info-uri',
   ]);
   if (line.options.device && (line.options['no-browser'] || line.options.port !== undefined)) {
     throw new UsageError('--device does not go with --no-browser or --port');
@@ -56,10 +61,16 @@ export async function login(line: CommandLine, io: CliIo): Promise<void> {
   const timeoutSec = integerOption(line, 'timeout', 1, 86_400) ?? 300;
   const credentials = line.options.device
     ? await deviceLogin(line, io, secrets, scopes)
-    : await browserLogin(line, io, secrets, scopes, { port, timeoutMs: timeoutSec * 1000 });
+    : await browserLogin(line, io, secrets, scopes, { port, timeoutSec });
 
   const storePath = credentialsStorePath(io);
-  await bindToStore(credentials, new FileTokenStore(storePath), LOGIN_KEY);
+  const store = new FileTokenStore(storePath);
+  await bindToStore(credentials, store, LOGIN_KEY);
+  const client = await readClientSecretsFile(secrets);
+  await saveLoginEndpoints(store, {
+    revokeUri: stringOption(line, 'revoke-uri') ?? client.revokeUri,
+    tokenInfoUri: stringOption(line, 'token-info-uri') ?? client.tokenInfoUri,
+  });
   const who = credentials.toJson().account ?? 'the user';
   io.stderr(`\nLogged in as ${who}. Credentials saved to ${storePath}\n`);
   const missing = scopes.filter((scope) => !credentials.scopes.includes(scope));
@@ -77,21 +88,38 @@ async function browserLogin(
   io: CliIo,
   secrets: string,
   scopes: string[],
-  wait: { port: number; timeoutMs: number },
+  wait: { port: number; timeoutSec: number },
 ): Promise<UserCredentials> {
   const flow = await InstalledAppFlow.fromClientSecretsFile(secrets, {
     scopes,
     authUri: stringOption(line, 'auth-uri'),
     tokenUri: stringOption(line, 'token-uri'),
   });
-  return flow.runLocalServer({
-    port: wait.port,
-    openBrowser: !line.options['no-browser'],
-    browserOpener: io.openBrowser,
-    print: (message) => io.stderr(`${message}\n`),
-    timeoutMs: wait.timeoutMs,
-    signal: io.signal,
-  });
+  const deadline = Date.now() + wait.timeoutSec * 1000;
+  let stopProgress = () => {};
+  try {
+    return await flow.runLocalServer({
+      port: wait.port,
+      openBrowser: !line.options['no-browser'],
+      browserOpener: io.openBrowser,
+      print: (message) => {
+        io.stderr(`${message}\n`);
+        stopProgress();
+        stopProgress = showProgress(io, 'the login in the browser', deadline);
+      },
+      timeoutMs: wait.timeoutSec * 1000,
+      signal: io.signal,
+    });
+  } catch (error) {
+    if (!(error instanceof TimeoutError)) throw error;
+    const unit = wait.timeoutSec === 1 ? 'second' : 'seconds';
+    throw new TimeoutError(
+      `nobody completed the login in the browser within ${wait.timeoutSec} ${unit} (--timeout ${wait.timeoutSec}); run 'warrant login' again, open the URL shown, and allow more time with --timeout if needed`,
+      error.timeoutMs,
+    );
+  } finally {
+    stopProgress();
+  }
 }
 
 async function deviceLogin(
@@ -109,9 +137,18 @@ async function deviceLogin(
   io.stderr(
     `To sign in, visit ${shown.verificationUri} on any device and enter the code:\n\n    ${shown.userCode}\n\n` +
       (shown.verificationUriComplete ? `(or open ${shown.verificationUriComplete})\n` : '') +
-      `Waiting for approval; the code expires in ${Math.round(shown.expiresIn / 60)} minutes.\n`,
+      `The code expires in ${formatDuration(shown.expiresIn * 1000)}.\n`,
   );
-  return flow.poll({ signal: io.signal });
+  const stopProgress = showProgress(
+    io,
+    'approval on the other device',
+    Date.now() + shown.expiresIn * 1000,
+  );
+  try {
+    return await flow.poll({ signal: io.signal });
+  } finally {
+    stopProgress();
+  }
 }
 
 /** Writes the `authorized_user` file where Application Default Credentials look for it. */

@@ -3,6 +3,7 @@ import { revoke as revokeToken } from '../../flows/revoke.js';
 import { loadUserCredentials } from '../../store/bind-to-store.js';
 import { FileTokenStore } from '../../store/file-token-store.js';
 import type { CliIo } from '../io.js';
+import { LOGIN_ENDPOINTS_KEY, loginEndpoint } from '../login-endpoints.js';
 import { allowOnly, stringOption, type CommandLine } from '../options.js';
 import { credentialsStorePath, LOGIN_KEY } from '../paths.js';
 
@@ -22,12 +23,19 @@ export async function revoke(line: CommandLine, io: CliIo): Promise<void> {
     );
   }
   try {
-    await revokeToken(stored.refreshToken, { revokeUrl: stringOption(line, 'revoke-uri') });
+    const revokeUrl = await loginEndpoint(
+      store,
+      'revoke_uri',
+      stringOption(line, 'revoke-uri'),
+      stored.toJson().token_uri,
+    );
+    await revokeToken(stored.refreshToken, { revokeUrl });
     io.stderr('Revoked the login.\n');
   } catch (error) {
     if (!(error instanceof OAuthError && error.error === 'invalid_token')) throw error;
     io.stderr('The login had already been revoked or had expired.\n');
   }
   await store.delete(LOGIN_KEY);
+  await store.delete(LOGIN_ENDPOINTS_KEY);
   io.stderr(`Removed it from ${path}\n`);
 }
