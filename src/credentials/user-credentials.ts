@@ -197,7 +197,7 @@ export function parseAuthorizedUser(json: CredentialsJson, source: string): User
 function loginAgain(error: OAuthError, source: string): OAuthError {
   const why = error.errorDescription ? ` (${error.errorDescription})` : '';
   return new OAuthError(
-    `${source}: the refresh token was rejected with invalid_grant${why}; the user must log in again: ${FIX}`,
+    `${source}: the refresh token was rejected with invalid_grant${why}, so the user must ${FIX}`,
     {
       error: error.error,
       errorDescription: error.errorDescription,

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { InvalidCredentialsError } from '../errors.js';
+import { InvalidCredentialsError, InvalidOptionsError } from '../errors.js';
 import {
   Credentials,
   DEFAULT_UNIVERSE_DOMAIN,
@@ -127,6 +127,12 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
   protected override async fetchToken(request: TokenRequest): Promise<TokenResult> {
     if (request.audience !== undefined || this.#alwaysSelfSigned()) {
       return this.#selfSignedToken(request.audience);
+    }
+    if (this.scopes.length === 0) {
+      // Google answers invalid_scope; saying why here names the fix.
+      throw new InvalidOptionsError(
+        `service account ${this.options.clientEmail}: an access token needs scopes and none were given; pass scopes, e.g. { scopes: 'https://www.googleapis.com/auth/cloud-platform' }, or call getRequestHeaders(url) for a self-signed JWT`,
+      );
     }
     const iat = Math.floor(this.now() / 1000);
     const tokenUri = this.options.tokenUri ?? GOOGLE_TOKEN_URL;
