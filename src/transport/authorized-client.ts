@@ -11,9 +11,14 @@ export interface AuthorizedClientOptions {
   maxRefreshAttempts?: number;
 }
 
-/** The type Google's generated API clients accept as `auth`; see {@link AuthorizedClient.forGoogleApis}. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type GoogleApisAuth = any;
+/**
+ * What {@link AuthorizedClient.forGoogleApis} returns: `never`, the one type assignable to the
+ * `auth` option of Google's generated API clients. They declare `auth` as google-auth-library's
+ * classes, whose private fields no other class can match, so no honest structural type fits.
+ * `never` has no members, so any use other than passing it on (`auth.request()`, a typo) fails to
+ * compile, where `any` would accept everything.
+ */
+export type GoogleApisAuth = never;
 
 /**
  * An HTTP client that authorizes every request with `credentials`: it adds the headers,
@@ -48,8 +53,10 @@ export class AuthorizedClient {
   /**
    * This client, typed for the `auth` option of Google's generated API clients. Their declared
    * type names google-auth-library's classes, whose private fields no other object can match, so
-   * the value is this same client under a type that fits; at run time they only call `request`,
-   * `getRequestHeaders` and `getUniverseDomain`.
+   * the value is this same client typed {@link GoogleApisAuth} (`never`): it can be passed as
+   * `auth` and nothing else can be done with it at compile time. At run time those clients only
+   * call `request`, `getRequestHeaders` and `getUniverseDomain`. Make your own calls on the
+   * `AuthorizedClient` itself.
    *
    * @example
    * ```ts
@@ -57,7 +64,7 @@ export class AuthorizedClient {
    * ```
    */
   forGoogleApis(): GoogleApisAuth {
-    return this;
+    return this as unknown as GoogleApisAuth;
   }
 
   /** Headers that authorize a request to `url`. */
