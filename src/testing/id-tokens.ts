@@ -42,14 +42,22 @@ export function serviceAccountIdToken(
  */
 export function userIdToken(
   state: EmulatorState,
-  grant: { user: UserRecord; clientId: string; scopes: readonly string[]; accessToken: string },
+  grant: {
+    user: UserRecord;
+    clientId: string;
+    scopes: readonly string[];
+    accessToken: string;
+    /** The issuer and nonce of an OpenID Connect login (see the OIDC discovery route). */
+    oidc?: { issuer?: string; nonce?: string };
+  },
 ): Promise<string> {
   const digest = createHash('sha256').update(grant.accessToken).digest();
   const email = grant.scopes.some((scope) => EMAIL_SCOPES.includes(scope))
     ? { email: grant.user.email, email_verified: true }
     : {};
   return state.signingKeys.sign({
-    iss: ISSUER,
+    iss: grant.oidc?.issuer ?? ISSUER,
+    ...(grant.oidc?.nonce !== undefined && { nonce: grant.oidc.nonce }),
     azp: grant.clientId,
     aud: grant.clientId,
     sub: grant.user.id,

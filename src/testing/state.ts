@@ -81,6 +81,10 @@ export interface AuthorizationCodeRequest {
   codeChallengeMethod?: 'S256' | 'plain';
   /** The consenting user; a user is created for a new email. Default `user@example.com`. */
   userEmail?: string;
+  /** The OpenID Connect `nonce` of the request, echoed in the ID token. */
+  nonce?: string;
+  /** The ID token's `iss`: Google's, unless the request came through the emulator's OIDC discovery. */
+  issuer?: string;
 }
 
 export interface AuthorizationCodeRecord extends Omit<AuthorizationCodeRequest, 'userEmail'> {

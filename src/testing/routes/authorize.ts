@@ -10,6 +10,11 @@ import type { EmulatorState } from '../state.js';
 import { escapeHtml, htmlPage } from './html.js';
 
 export const AUTHORIZE_PATHS = ['/o/oauth2/v2/auth', '/o/oauth2/auth'] as const;
+/**
+ * The authorization endpoint the OIDC discovery document names: the same endpoint, but its ID
+ * tokens carry the emulator's own URL as `iss`, which a discovering client checks.
+ */
+export const OIDC_AUTHORIZE_PATH = '/oidc/auth';
 export const CONSENT_PATH = '/o/oauth2/consent';
 
 /** What a scripted consent does in place of the page. */
@@ -29,6 +34,15 @@ export const authorizationEndpoint: EmulatorModule = ({ router }) => {
     handle: (request, state) => authorize(request.query, state),
   });
   router.add({
+    name: 'oidc-authorize',
+    methods: ['GET'],
+    paths: [OIDC_AUTHORIZE_PATH],
+    handle: (request, state) => {
+      request.query.set(OIDC_MARK, '1');
+      return authorize(request.query, state);
+    },
+  });
+  router.add({
     name: 'consent',
     methods: ['POST'],
     paths: [CONSENT_PATH],
@@ -44,7 +58,13 @@ interface ValidRequest {
   state?: string;
   codeChallenge?: string;
   codeChallengeMethod?: 'S256' | 'plain';
+  nonce?: string;
+  /** Came through the OIDC discovery's endpoint: ID tokens name the emulator as issuer. */
+  oidc: boolean;
 }
+
+/** Carries "came through the OIDC endpoint" through the consent page's form. */
+const OIDC_MARK = 'emulator_oidc';
 
 /** A request the endpoint refuses: on a page when the redirect URI is not trusted, else by redirect. */
 type Refusal = { page: RouteResponse } | { redirect: RouteResponse };
@@ -85,6 +105,8 @@ function decide(
     codeChallenge: request.codeChallenge,
     codeChallengeMethod: request.codeChallengeMethod,
     userEmail: email,
+    nonce: request.nonce,
+    issuer: request.oidc ? state.url : undefined,
   });
   const returnedState =
     decision === 'wrong-state' ? `${request.state ?? ''}-not-the-one-sent` : request.state;
@@ -138,6 +160,8 @@ function validate(params: URLSearchParams, state: EmulatorState): ValidRequest |
     codeChallenge,
     codeChallengeMethod:
       codeChallenge === undefined ? undefined : ((method ?? 'plain') as 'S256' | 'plain'),
+    nonce: params.get('nonce') || undefined,
+    oidc: params.get(OIDC_MARK) === '1',
   };
 }
 
@@ -171,6 +195,8 @@ function consentPage(request: ValidRequest, email: string): RouteResponse {
     code_challenge: request.codeChallenge,
     code_challenge_method:
       request.codeChallenge === undefined ? undefined : request.codeChallengeMethod,
+    nonce: request.nonce,
+    [OIDC_MARK]: request.oidc ? '1' : undefined,
   };
   const fields = Object.entries(hidden)
     .filter(([, value]) => value !== undefined)

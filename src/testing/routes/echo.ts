@@ -1,6 +1,7 @@
 /**
- * A protected API that reports who called it: `/echo`, `/echo/...` and `/drive/v3/...` (so a
- * generated Drive client pointed at the emulator gets a parsable file list). It accepts the
+ * A protected API that reports who called it: `/echo`, `/echo/...`, any path under `/api/` (a
+ * catch-all for an app pointed at the emulator) and `/drive/v3/...` (so a generated Drive client
+ * pointed at the emulator gets a parsable file list). It accepts the
  * emulator's access tokens and self-signed service-account JWTs, as Google APIs do.
  */
 import type { EmulatorModule } from '../context.js';
@@ -19,7 +20,7 @@ export const echoApi: EmulatorModule = ({ router }) => {
     name: 'echo',
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     paths: ['/echo'],
-    prefixes: ['/echo/', '/drive/v3/'],
+    prefixes: ['/echo/', '/api/', '/drive/v3/'],
     handle: echo,
   });
 };

@@ -1,12 +1,13 @@
 /**
  * The endpoints of a user's login, installed together: authorization and consent, device
- * authorization, revocation and token info. Also the client secrets file a test hands to a
+ * authorization, revocation, token info and OpenID Connect discovery. Also the client secrets file a test hands to a
  * flow so that it logs in against the emulator.
  */
 import type { EmulatorModule } from '../context.js';
 import type { EmulatorState } from '../state.js';
 import { AUTHORIZE_PATHS, authorizationEndpoint } from './authorize.js';
 import { DEVICE_CODE_PATH, deviceAuthorization } from './device.js';
+import { oidcDiscovery } from './oidc-discovery.js';
 import { REVOKE_PATH, revocationEndpoint } from './revoke.js';
 import { TOKEN_INFO_PATH, tokenInfoEndpoint } from './tokeninfo.js';
 
@@ -15,6 +16,7 @@ export const userLoginRoutes: EmulatorModule = (context) => {
   deviceAuthorization(context);
   revocationEndpoint(context);
   tokenInfoEndpoint(context);
+  oidcDiscovery(context);
 };
 
 /** A Google client secrets file (`installed` or `web`) whose endpoints are the emulator's. */

@@ -28,7 +28,10 @@ const exchangeCode: GrantHandler = async (request, state) => {
   }
   checkVerifier(record, request.params.get('code_verifier'));
 
-  return userLoginTokens(state, client.clientId, record.user, record.scopes);
+  return userLoginTokens(state, client.clientId, record.user, record.scopes, {
+    issuer: record.issuer,
+    nonce: record.nonce,
+  });
 };
 
 function checkVerifier(record: AuthorizationCodeRecord, verifier: string | undefined): void {

@@ -62,6 +62,7 @@ export async function userLoginTokens(
   clientId: string,
   user: UserRecord,
   scopes: string[],
+  oidc?: { issuer?: string; nonce?: string },
 ): Promise<Record<string, unknown>> {
   const refresh = state.issueRefreshToken(clientId, user, scopes);
   const token = state.issueAccessToken({
@@ -75,7 +76,13 @@ export async function userLoginTokens(
     refresh_token: refresh.token,
     scope: scopes.join(' '),
     ...(includesOpenId(scopes) && {
-      id_token: await userIdToken(state, { user, clientId, scopes, accessToken: token.token }),
+      id_token: await userIdToken(state, {
+        user,
+        clientId,
+        scopes,
+        accessToken: token.token,
+        oidc,
+      }),
     }),
   };
 }
