@@ -17,6 +17,7 @@ const OPTIONS = {
   'device-uri': { type: 'string' },
   'revoke-uri': { type: 'string' },
   'token-info-uri': { type: 'string' },
+  dir: { type: 'string' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -1,5 +1,6 @@
 import { AbortedError, AuthError, redactSecrets } from '../errors.js';
 import { login } from './commands/login.js';
+import { emulator } from './commands/emulator.js';
 import { revoke } from './commands/revoke.js';
 import { printAccessToken, printIdentityToken, tokenInfo } from './commands/tokens.js';
 import { printableIo, type CliIo } from './io.js';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, (line: CommandLine, io: CliIo) => Promise<void>> 
   'print-identity-token': printIdentityToken,
   'token-info': tokenInfo,
   revoke,
+  emulator,
 };
 
 /**

@@ -7,7 +7,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE_LINE =
-  'Usage: warrant login | print-access-token | print-identity-token | token-info | revoke [options]';
+  'Usage: warrant login | print-access-token | print-identity-token | token-info | revoke | emulator [options]';
 
 export const HELP = `Usage: warrant <command> [options]
 
@@ -33,6 +33,10 @@ Commands:
                            is always for its OAuth client, so it takes no --audience)
   token-info             Print what the token endpoint says about the current access token, as JSON
   revoke                 Revoke the stored login and forget it
+  emulator               Run an emulator of Google's auth endpoints until Ctrl-C, writing a
+                         service account key, client secrets and ADC files that point at it
+    --port N               Port to listen on (default: any free port)
+    --dir DIR              Where to write the files (default: ./warrant-emulator)
 
 Endpoint options (for private deployments and emulators):
   --auth-uri URL  --token-uri URL  --device-uri URL  --revoke-uri URL  --token-info-uri URL
