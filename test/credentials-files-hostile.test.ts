@@ -11,6 +11,7 @@ import { UserCredentials } from '../src/credentials/user-credentials.js';
 import { InvalidCredentialsError } from '../src/errors.js';
 import { ServiceAccountCredentials } from '../src/service-account/service-account-credentials.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
+import { caught } from './support/login.js';
 import { assertNoSecrets } from './support/secrets.js';
 
 const CLIENT_SECRET = 'GOCSPX-hostile-files-secret';
@@ -21,15 +22,6 @@ const USER = {
   client_secret: CLIENT_SECRET,
   refresh_token: REFRESH_TOKEN,
 };
-
-async function rejection(promise: Promise<unknown> | (() => unknown)): Promise<unknown> {
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (error) {
-    return error;
-  }
-  return assert.fail('expected a failure');
-}
 
 describe('hostile credentials files and objects', () => {
   let dir: string;
@@ -51,19 +43,19 @@ describe('hostile credentials files and objects', () => {
     it('refuses a FIFO at once with ERR_INVALID_CREDENTIALS, instead of waiting for a writer', async () => {
       const fifo = join(dir, 'key.fifo');
       await promisify(execFile)('mkfifo', [fifo]);
-      const error = await rejection(resolveWith(fifo));
+      const error = await caught(resolveWith(fifo));
       assert.ok(error instanceof InvalidCredentialsError);
       assert.match(error.message, /GOOGLE_APPLICATION_CREDENTIALS: .*key\.fifo is a FIFO/);
     });
 
     it('refuses a device (/dev/zero) instead of reading it forever', async () => {
-      const error = await rejection(resolveWith('/dev/zero'));
+      const error = await caught(resolveWith('/dev/zero'));
       assert.ok(error instanceof InvalidCredentialsError);
       assert.match(error.message, /\/dev\/zero is a device, not a regular file/);
     });
 
     it('refuses a directory, saying it is one', async () => {
-      const error = await rejection(resolveWith(dir));
+      const error = await caught(resolveWith(dir));
       assert.ok(error instanceof InvalidCredentialsError);
       assert.match(error.message, /is a directory/);
     });
@@ -72,11 +64,11 @@ describe('hostile credentials files and objects', () => {
   it('refuses a type that is an object whose toString is not a function, typed (no TypeError)', async () => {
     const file = join(dir, 'odd-type.json');
     await writeFile(file, JSON.stringify({ ...USER, type: { toString: 1, valueOf: 1 } }));
-    const error = await rejection(loadCredentialsFile(file));
+    const error = await caught(loadCredentialsFile(file));
     assert.ok(error instanceof InvalidCredentialsError);
     assert.equal(error.field, 'type');
     assert.match(error.message, /has type an object \(it must be a string\)/);
-    const direct = await rejection(() => UserCredentials.fromJson({ ...USER, type: [1] }));
+    const direct = await caught(() => UserCredentials.fromJson({ ...USER, type: [1] }));
     assert.ok(direct instanceof InvalidCredentialsError);
     assert.match(direct.message, /type an array/);
   });
@@ -90,7 +82,7 @@ describe('hostile credentials files and objects', () => {
       () => UserCredentials.fromFile(JSON.stringify(USER)),
       () => loadCredentialsFile(`  ${text}`),
     ]) {
-      const error = await rejection(attempt);
+      const error = await caught(attempt);
       assert.ok(error instanceof InvalidCredentialsError);
       assert.match(error.message, /a credentials file path was expected, but JSON text was given/);
       assertNoSecrets(error, [keyLine, CLIENT_SECRET, REFRESH_TOKEN, 'BEGIN PRIVATE KEY']);
@@ -101,7 +93,7 @@ describe('hostile credentials files and objects', () => {
     const p12 = join(dir, 'key.p12');
     // DER: a SEQUENCE with a two-byte length, as every PKCS #12 file starts.
     await writeFile(p12, Buffer.from([0x30, 0x82, 0x09, 0xf1, 0x02, 0x01, 0x03]));
-    const error = await rejection(ServiceAccountCredentials.fromFile(p12));
+    const error = await caught(ServiceAccountCredentials.fromFile(p12));
     assert.ok(error instanceof InvalidCredentialsError);
     assert.match(error.message, /is a P12 key: P12 keys are not supported; create a JSON key/);
     assert.match(error.message, /gcloud iam service-accounts keys create key\.json/);
@@ -111,10 +103,10 @@ describe('hostile credentials files and objects', () => {
     const secrets = {
       installed: { client_id: 'c.apps.example.test', client_secret: CLIENT_SECRET },
     };
-    const asKey = await rejection(() => ServiceAccountCredentials.fromJson(secrets));
+    const asKey = await caught(() => ServiceAccountCredentials.fromJson(secrets));
     assert.ok(asKey instanceof InvalidCredentialsError);
     assert.match(asKey.message, /found an OAuth client secrets file, which names an app/);
-    const asAdc = await rejection(() => credentialsFromJson(secrets, { source: 'adc.json' }));
+    const asAdc = await caught(() => credentialsFromJson(secrets, { source: 'adc.json' }));
     assert.match((asAdc as Error).message, /^adc\.json is an OAuth client secrets file/);
     assertNoSecrets(asKey, [CLIENT_SECRET]);
     assertNoSecrets(asAdc, [CLIENT_SECRET]);

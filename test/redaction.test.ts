@@ -8,16 +8,10 @@ import {
 } from '../src/errors.js';
 import { UserCredentials } from '../src/credentials/user-credentials.js';
 import { useEmulator } from './support/emulator.js';
+import { caught } from './support/login.js';
 import { assertNoSecrets } from './support/secrets.js';
 
 const NO_RETRY = { retry: { maxAttempts: 1 } };
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => assert.fail('expected a failure'),
-    (error: unknown) => error,
-  );
-}
 
 describe('redaction of server text', () => {
   const emulator = useEmulator();
@@ -47,7 +41,7 @@ describe('redaction of server text', () => {
       status: 400,
       body: JSON.stringify({ error: 'invalid_grant', error_description: description }),
     });
-    const error = await rejection(
+    const error = await caught(
       UserCredentials.fromJson(emulator.current.authorizedUser, {
         http: NO_RETRY,
       }).getAccessToken(),
@@ -64,7 +58,7 @@ describe('redaction of server text', () => {
       status: 502,
       body: `upstream\r\nX-Forged: yes\u001b[31m ${'x'.repeat(128 * 1024)}`,
     });
-    const error = await rejection(
+    const error = await caught(
       UserCredentials.fromJson(emulator.current.authorizedUser, {
         http: NO_RETRY,
       }).getAccessToken(),

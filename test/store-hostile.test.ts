@@ -8,13 +8,7 @@ import { FileTokenStore } from '../src/store/file-token-store.js';
 import { MemoryTokenStore } from '../src/store/memory-token-store.js';
 import { TokenStoreError } from '../src/store/token-store.js';
 import { compileForChild } from './support/compile-for-child.js';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => assert.fail('expected a failure'),
-    (error: unknown) => error,
-  );
-}
+import { caught } from './support/login.js';
 
 describe('token stores against hostile paths and keys', () => {
   let dir: string;
@@ -30,7 +24,7 @@ describe('token stores against hostile paths and keys', () => {
     it('fails with ERR_TOKEN_STORE naming the lock path when a directory sits there', async () => {
       const path = join(dir, 'dir-lock.json');
       await mkdir(`${path}.lock`);
-      const error = await rejection(new FileTokenStore(path, { timeoutMs: 200 }).set('k', {}));
+      const error = await caught(new FileTokenStore(path, { timeoutMs: 200 }).set('k', {}));
       assert.ok(error instanceof TokenStoreError);
       assert.equal(error.code, 'ERR_TOKEN_STORE');
       assert.equal(error.path, `${path}.lock`);
@@ -40,7 +34,7 @@ describe('token stores against hostile paths and keys', () => {
     it('fails with ERR_TOKEN_STORE naming the lock path when a dangling symlink sits there', async () => {
       const path = join(dir, 'link-lock.json');
       await symlink(join(dir, 'nowhere'), `${path}.lock`);
-      const error = await rejection(new FileTokenStore(path, { timeoutMs: 200 }).set('k', {}));
+      const error = await caught(new FileTokenStore(path, { timeoutMs: 200 }).set('k', {}));
       assert.ok(error instanceof TokenStoreError);
       assert.equal(error.path, `${path}.lock`);
       assert.match(error.message, /is a symbolic link/);

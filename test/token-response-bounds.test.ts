@@ -5,16 +5,10 @@ import { UserCredentials } from '../src/credentials/user-credentials.js';
 import { TokenResponseError } from '../src/errors.js';
 import { MetadataClient } from '../src/metadata/metadata-client.js';
 import { useEmulator } from './support/emulator.js';
+import { caught } from './support/login.js';
 import { assertNoSecrets } from './support/secrets.js';
 
 const NO_RETRY = { retry: { maxAttempts: 1 } };
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => assert.fail('expected a failure'),
-    (error: unknown) => error,
-  );
-}
 
 describe('token responses: lifetimes and header-safe tokens', () => {
   const emulator = useEmulator();
@@ -47,7 +41,7 @@ describe('token responses: lifetimes and header-safe tokens', () => {
         token_type: 'Bearer',
         expires_in: expiresIn,
       });
-      const error = await rejection(user().getAccessToken());
+      const error = await caught(user().getAccessToken());
       assert.ok(error instanceof TokenResponseError);
       assert.equal(error.code, 'ERR_TOKEN_RESPONSE');
       assert.match(error.message, /expires_in .*positive number of seconds/);
@@ -64,7 +58,7 @@ describe('token responses: lifetimes and header-safe tokens', () => {
     it(`refuses an access token holding ${what}, without quoting it`, async () => {
       answer({ access_token: token, token_type: 'Bearer', expires_in: 3600 });
       const credentials = user();
-      const error = await rejection(credentials.getAccessToken());
+      const error = await caught(credentials.getAccessToken());
       assert.ok(error instanceof TokenResponseError);
       assert.equal(error.code, 'ERR_TOKEN_RESPONSE');
       assert.match(error.message, /access_token with characters an HTTP header cannot carry/);
@@ -98,7 +92,7 @@ describe('token responses: lifetimes and header-safe tokens', () => {
 
     it('refuses a metadata token with CR/LF and a zero lifetime, typed, without the token', async () => {
       answerMetadata({ access_token: 'ya29.m\r\nX: y', expires_in: 3600, token_type: 'Bearer' });
-      const broken = await rejection(compute().getAccessToken());
+      const broken = await caught(compute().getAccessToken());
       assert.ok(broken instanceof TokenResponseError);
       assertNoSecrets(broken, ['ya29.m']);
       answerMetadata({ access_token: 'ya29.zero', expires_in: 0, token_type: 'Bearer' });
