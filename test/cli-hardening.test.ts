@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOGIN_ENDPOINTS_KEY } from '../src/cli/login-endpoints.js';
@@ -10,14 +10,13 @@ import { formatDuration } from '../src/cli/progress.js';
 import { USAGE_LINE } from '../src/cli/usage.js';
 import { FileTokenStore } from '../src/store/file-token-store.js';
 import { useEmulator } from './support/emulator.js';
-import { isolatedEnv, runInProcess } from './support/cli.js';
+import { freshHomeEnv, runInProcess } from './support/cli.js';
 import { consentInBrowser, emulatorClient } from './support/login.js';
 
 describe('warrant CLI hardening', () => {
   const emulator = useEmulator();
   let root: string;
   let secretsFile: string;
-  let count = 0;
   let env: Record<string, string>;
   const store = () =>
     new FileTokenStore(credentialsStorePath({ env, homedir: env.HOME!, platform: 'linux' }));
@@ -28,9 +27,7 @@ describe('warrant CLI hardening', () => {
     await writeFile(secretsFile, JSON.stringify(emulatorClient(emulator.current).secrets));
   });
   beforeEach(async () => {
-    const home = join(root, `home-${++count}`);
-    await mkdir(home);
-    env = isolatedEnv(home);
+    env = await freshHomeEnv(root);
   });
   after(async () => {
     await rm(root, { recursive: true, force: true });

@@ -2,11 +2,11 @@
 // The CLI is compiled once (transpile only) and its entry executed directly, which also proves
 // the shebang; one test runs the TypeScript source through ts-node as documented.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deviceLogins } from '../src/testing/routes/device.js';
-import { CliProcess, isolatedEnv } from './support/cli.js';
+import { CliProcess, freshHomeEnv } from './support/cli.js';
 import { compileForChild } from './support/compile-for-child.js';
 import { useEmulator } from './support/emulator.js';
 import { consentInBrowser, emulatorClient } from './support/login.js';
@@ -27,11 +27,8 @@ describe('warrant CLI (child process)', () => {
     secretsFile = join(root, 'client_secret.json');
     await writeFile(secretsFile, JSON.stringify(client.secrets));
   });
-  let count = 0;
   beforeEach(async () => {
-    const home = join(root, `home-${++count}`);
-    await mkdir(home);
-    env = isolatedEnv(home);
+    env = await freshHomeEnv(root);
   });
   after(async () => {
     await rm(root, { recursive: true, force: true });

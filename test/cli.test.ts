@@ -6,7 +6,7 @@ import { credentialsStorePath } from '../src/cli/paths.js';
 import { FileTokenStore } from '../src/store/file-token-store.js';
 import { deviceLogins } from '../src/testing/routes/device.js';
 import { useEmulator } from './support/emulator.js';
-import { isolatedEnv, runInProcess } from './support/cli.js';
+import { freshHomeEnv, runInProcess } from './support/cli.js';
 import { consentInBrowser, emulatorClient } from './support/login.js';
 
 describe('warrant CLI (in process)', () => {
@@ -14,7 +14,6 @@ describe('warrant CLI (in process)', () => {
   let root: string;
   let secretsFile: string;
   let section: ReturnType<typeof emulatorClient>['section'];
-  let count = 0;
   /** A fresh home for each test: no login, no ADC. */
   let env: Record<string, string>;
 
@@ -26,9 +25,7 @@ describe('warrant CLI (in process)', () => {
     await writeFile(secretsFile, JSON.stringify(client.secrets));
   });
   beforeEach(async () => {
-    const home = join(root, `home-${++count}`);
-    await mkdir(home);
-    env = isolatedEnv(home);
+    env = await freshHomeEnv(root);
   });
   after(async () => {
     await rm(root, { recursive: true, force: true });

@@ -1,5 +1,7 @@
 // Runs the warrant CLI in a test: in process with captured streams, or as a child process.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { runCli } from '../../src/cli/run.js';
 import type { CliIo } from '../../src/cli/io.js';
 import type { BrowserOpener } from '../../src/flows/browser.js';
@@ -23,6 +25,15 @@ export function isolatedEnv(
     METADATA_SERVER_DETECTION: 'none',
     ...extra,
   };
+}
+
+let homes = 0;
+
+/** A new empty home under `root` and the isolated environment that uses it. */
+export async function freshHomeEnv(root: string): Promise<Record<string, string>> {
+  const home = join(root, `home-${++homes}`);
+  await mkdir(home);
+  return isolatedEnv(home);
 }
 
 /** Runs `warrant argv` in this process. */
