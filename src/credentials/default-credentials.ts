@@ -63,7 +63,9 @@ const GCLOUD_LOGIN = '`gcloud auth application-default login` or `warrant login 
  * @example
  * ```ts
  * const resolver = new DefaultCredentialsResolver({ env: { GOOGLE_APPLICATION_CREDENTIALS: 'key.json' } });
- * const { credentials, projectId } = await resolver.resolve({ scopes: [CLOUD_PLATFORM] });
+ * const { credentials, projectId } = await resolver.resolve({
+ *   scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+ * });
  * ```
  */
 export class DefaultCredentialsResolver {

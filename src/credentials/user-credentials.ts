@@ -41,7 +41,12 @@ export interface UserCredentialsOptions extends CredentialsOptions {
  *
  * @example
  * ```ts
- * const user = await UserCredentials.fromFile('~/.config/gcloud/application_default_credentials.json');
+ * import { homedir } from 'node:os';
+ * import { join } from 'node:path';
+ *
+ * const user = await UserCredentials.fromFile(
+ *   join(homedir(), '.config/gcloud/application_default_credentials.json'),
+ * );
  * user.on('tokens', (t) => t.refreshToken && save(user.toJson()));
  * ```
  */

@@ -30,7 +30,7 @@ export function parseRevokeResponse(response: HttpResponse, url: string): void {
  *
  * @example
  * ```ts
- * await revoke(credentials.refreshToken);
+ * await revoke(user.refreshToken);
  * ```
  */
 export function revoke(token: string, options: RevokeOptions = {}): Promise<void> {

@@ -84,7 +84,7 @@ const IAP_ISSUERS: readonly string[] = Object.freeze([IAP_ISSUER]);
  * @example
  * ```ts
  * const verifier = new IdTokenVerifier();
- * const { userId, email } = await verifier.verify(idToken, { audience: CLIENT_ID });
+ * const { userId, email } = await verifier.verify(idToken, { audience: clientId });
  * ```
  */
 export class IdTokenVerifier {
@@ -163,7 +163,7 @@ export function verifyIdToken(
  *
  * @example
  * ```ts
- * const jwt = request.headers['x-goog-iap-jwt-assertion'];
+ * const jwt = req.header('x-goog-iap-jwt-assertion') ?? '';
  * const { email } = await verifyIapJwt(jwt, { audience: '/projects/123/apps/my-project' });
  * ```
  */

@@ -31,7 +31,7 @@ export interface StoreBinding {
  * @example
  * ```ts
  * const credentials = await flow.runLocalServer();
- * await bindToStore(credentials, new FileTokenStore(path), 'default');
+ * await bindToStore(credentials, new FileTokenStore('credentials.json'), 'default');
  * ```
  */
 export async function bindToStore(

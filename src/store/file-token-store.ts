@@ -32,8 +32,10 @@ export type FileTokenStoreOptions = FileLockOptions;
  *
  * @example
  * ```ts
- * const store = new FileTokenStore(`${os.homedir()}/.config/my-app/credentials.json`);
- * await store.set('alice', credentials.toJson());
+ * import { homedir } from 'node:os';
+ *
+ * const store = new FileTokenStore(`${homedir()}/.config/my-app/credentials.json`);
+ * await store.set('alice', user.toJson());
  * ```
  */
 export class FileTokenStore implements TokenStore {

@@ -7,7 +7,7 @@ import type { TokenStore } from './token-store.js';
  * @example
  * ```ts
  * const store = new MemoryTokenStore();
- * await store.set('default', credentials.toJson());
+ * await store.set('default', user.toJson());
  * ```
  */
 export class MemoryTokenStore implements TokenStore {

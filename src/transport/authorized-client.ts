@@ -60,6 +60,8 @@ export class AuthorizedClient {
    *
    * @example
    * ```ts
+   * import { drive } from '@googleapis/drive';
+   *
    * const files = await drive({ version: 'v3', auth: client.forGoogleApis() }).files.list();
    * ```
    */

@@ -50,9 +50,14 @@ const FORM = 'application/x-www-form-urlencoded';
  *
  * @example
  * ```ts
- * const client = new OAuth1Client({ consumerKey, consumerSecret, requestTokenUrl, accessTokenUrl });
+ * const client = new OAuth1Client({
+ *   consumerKey: process.env.CONSUMER_KEY!,
+ *   consumerSecret: process.env.CONSUMER_SECRET!,
+ *   requestTokenUrl: 'https://api.example.com/oauth/request_token',
+ *   accessTokenUrl: 'https://api.example.com/oauth/access_token',
+ * });
  * await client.fetchRequestToken('https://app.example.com/oauth1/callback');
- * redirect(client.authorizationUrl('https://api.example.com/oauth/authorize'));
+ * redirectTo(client.authorizationUrl('https://api.example.com/oauth/authorize'));
  * // ... on the callback:
  * const { oauthVerifier } = client.parseAuthorizationResponse(callbackUrl);
  * await client.fetchAccessToken(oauthVerifier);

@@ -98,7 +98,7 @@ export function loginHandler(
  * ```ts
  * app.get('/callback', callbackHandler(provider, {
  *   secret,
- *   onSuccess: (req, res, { claims }) => { startSession(res, claims!.sub); res.redirect('/'); },
+ *   onSuccess: (req, res, { claims }) => { startSession(res, claims!.sub); res.writeHead(302, { location: '/' }).end(); },
  * }));
  * ```
  */

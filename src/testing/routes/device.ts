@@ -122,7 +122,7 @@ const registries = new WeakMap<EmulatorState, DeviceLogins>();
  *
  * @example
  * ```ts
- * const { userCode } = await flow.start();
+ * const { userCode } = await deviceFlow.start();
  * deviceLogins(emulator).approve(userCode);
  * ```
  */
