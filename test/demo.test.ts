@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Runs the built tour as `npm start` does after building; resolves with its status and output. */
+function runDemo(): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/demo/demo.js'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, output }));
+  });
+}
+
+describe('npm start (the demo tour)', function () {
+  // Eleven steps against the emulator, two child processes among them, on a loaded machine.
+  this.timeout(180_000);
+
+  let status: number | null;
+  let output: string;
+
+  before(async () => {
+    assert.ok(
+      existsSync(`${root}dist/demo/demo.js`),
+      'dist/ is missing: run `npm run build` first',
+    );
+    ({ status, output } = await runDemo());
+  });
+
+  it('runs every step against the emulator, names the file of each, and ends with demo OK', () => {
+    assert.equal(status, 0, output);
+    assert.equal(output.trim().split('\n').at(-1), 'demo OK', output);
+    const steps = [...output.matchAll(/^\[(\d+)\/(\d+)\] /gm)];
+    assert.ok(steps.length >= 11, output);
+    assert.deepEqual(
+      steps.map((m) => Number(m[1])),
+      steps.map((_, i) => i + 1),
+    );
+    for (const [, file] of output.matchAll(/^ {4}code: (demo\/\S+)$/gm)) {
+      assert.ok(existsSync(`${root}${file}`), `${file} exists`);
+    }
+    assert.equal([...output.matchAll(/^ {4}code: /gm)].length, steps.length, 'a file per step');
+  });
+
+  it("prints each 'tokens' event after the step that caused it, not before", () => {
+    const userStep = output.indexOf('User credentials: the refresh-token grant');
+    const userEvent = output.indexOf("'tokens' event on the user");
+    const nextStep = output.indexOf('[3/');
+    assert.ok(userStep >= 0 && userStep < userEvent && userEvent < nextStep, output);
+  });
+});
