@@ -281,7 +281,8 @@ const summary = `${checked.length} doc examples (${checked.filter((k) => k === '
 if (problems.length > 0) {
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   const report = problems.map((p) => p.text).join('\n');
-  process.stderr.write(`${report}\n\n${summary}: ${problems.length} errors\n`);
+  const errors = problems.length === 1 ? '1 error' : `${problems.length} errors`;
+  process.stderr.write(`${report}\n\n${summary}: ${errors}\n`);
   process.exit(1);
 }
 process.stdout.write(`${summary} type-check\n`);

@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CliProcess } from './support/cli.js';
 
 const script = fileURLToPath(new URL('../scripts/check-doc-examples.mjs', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/doc-examples', import.meta.url));
 
 /** Runs the doc-example check on a project folder, as `npm run doc-examples` does. */
-function checkDocExamples(root: string): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, root], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, output }));
-  });
+async function checkDocExamples(root: string): Promise<{ status: number; output: string }> {
+  const { code, stdout, stderr } = await new CliProcess(process.execPath, [script, root], {})
+    .exited;
+  return { status: code, output: stdout + stderr };
 }
 
 describe('doc-example check', function () {
