@@ -38,11 +38,13 @@ function entryPoints() {
   return entries;
 }
 
+/** The types of an export target as Node resolves it: the `node` condition wins over the others. */
 function typesOf(target) {
   if (typeof target !== 'object' || target === null) return undefined;
+  if (target.node) return typesOf(target.node);
   if (typeof target.types === 'string') return target.types;
-  for (const value of Object.values(target)) {
-    const found = typesOf(value);
+  for (const condition of ['import', 'default']) {
+    const found = typesOf(target[condition]);
     if (found) return found;
   }
   return undefined;
