@@ -1,0 +1,235 @@
+import { InvalidCredentialsError } from '../errors.js';
+import { Credentials, type TokenResult } from '../credentials/credentials.js';
+import {
+  definedOnly,
+  readCredentialsFile,
+  requireObject,
+} from '../credentials/credentials-file.js';
+import { exchangeToken, type BasicClient } from '../oauth/token-exchange.js';
+import type { TokenIntrospection } from '../oauth/introspection.js';
+import { AwsMetadataSupplier, AwsSubjectTokenSource } from './aws-source.js';
+import { CertificateSubjectTokenSource } from './certificate-source.js';
+import {
+  isWorkforceAudience,
+  parseExternalAccount,
+  type ExternalAccountOptions,
+} from './config.js';
+import { ExecutableSubjectTokenSource } from './executable-source.js';
+import { FileSubjectTokenSource } from './file-source.js';
+import { CLOUD_PLATFORM_SCOPE, introspectStsToken, stsTokenUrl } from './sts.js';
+import type { SubjectTokenSupplier } from './subject-token.js';
+import { UrlSubjectTokenSource } from './url-source.js';
+
+/**
+ * Workload and workforce identity federation (`external_account`): a token from another identity
+ * provider (a CI system's OIDC token, AWS, Azure, an X.509 certificate, a program's supplier) is
+ * exchanged at Google's Security Token Service for a Google access token, and optionally for a
+ * service account's token through IAM impersonation.
+ *
+ * @example
+ * ```ts
+ * const credentials = await ExternalAccountCredentials.fromFile('clientLibraryConfig.json', {
+ *   scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+ * });
+ * const headers = await credentials.getRequestHeaders();
+ * ```
+ */
+export class ExternalAccountCredentials extends Credentials<ExternalAccountOptions> {
+  readonly type = 'external_account';
+  readonly #supplier: SubjectTokenSupplier;
+  readonly #certificate?: CertificateSubjectTokenSource;
+
+  constructor(options: ExternalAccountOptions) {
+    checkOptions(options);
+    super(options);
+    this.#supplier = buildSupplier(options, () => this.now());
+    if (this.#supplier instanceof CertificateSubjectTokenSource) this.#certificate = this.#supplier;
+  }
+
+  /** Builds credentials from a parsed `external_account` JSON object. */
+  static fromJson(
+    json: unknown,
+    options: Partial<ExternalAccountOptions> = {},
+  ): ExternalAccountCredentials {
+    const source = options.source ?? 'external_account JSON';
+    return new ExternalAccountCredentials({
+      ...parseExternalAccount(requireObject(json, source), source),
+      ...definedOnly(options),
+      source,
+    });
+  }
+
+  /** Reads an `external_account` credential configuration file. */
+  static async fromFile(
+    path: string,
+    options: Partial<ExternalAccountOptions> = {},
+  ): Promise<ExternalAccountCredentials> {
+    return ExternalAccountCredentials.fromJson(await readCredentialsFile(path), {
+      ...options,
+      source: path,
+    });
+  }
+
+  /** The pool provider these credentials federate through. */
+  get audience(): string {
+    return this.options.audience;
+  }
+
+  /** The STS token endpoint. */
+  get tokenUrl(): string {
+    return this.options.tokenUrl ?? stsTokenUrl(this.options.universeDomain ?? 'googleapis.com');
+  }
+
+  /**
+   * Asks `token_info_url` about the current STS token (RFC 7662 introspection), fetching one first
+   * when needed.
+   *
+   * @example
+   * ```ts
+   * const { active, exp } = await credentials.tokenInfo();
+   * ```
+   */
+  async tokenInfo(): Promise<TokenIntrospection> {
+    const url = this.options.tokenInfoUrl;
+    if (!url) {
+      throw new InvalidCredentialsError(
+        `${this.#source}: field token_info_url is not set (add it to the credential configuration)`,
+        { source: this.#source, field: 'token_info_url' },
+      );
+    }
+    return introspectStsToken(url, await this.getAccessToken(), this.#client, this.options.http);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      audience: this.options.audience,
+      subjectTokenType: this.options.subjectTokenType,
+      tokenUrl: this.tokenUrl,
+      serviceAccountImpersonationUrl: this.options.serviceAccountImpersonationUrl,
+    };
+  }
+
+  protected override async fetchToken(): Promise<TokenResult> {
+    const { audience, subjectTokenType } = this.options;
+    const subjectToken = await this.#supplier.getSubjectToken({ audience, subjectTokenType });
+    const client = this.#client;
+    const userProject = this.options.workforcePoolUserProject;
+    const fetchedAt = this.now();
+    const response = await exchangeToken(
+      {
+        tokenUrl: this.tokenUrl,
+        subjectToken,
+        subjectTokenType,
+        audience,
+        scopes: this.scopes.length > 0 ? this.scopes : [CLOUD_PLATFORM_SCOPE],
+        // Workforce pools bill STS to a project, unless an OAuth client pays for it.
+        options: userProject && !client ? { userProject } : undefined,
+        client,
+        clientCertificate: this.#certificate && (await this.#certificate.clientCertificate()),
+      },
+      this.options.http,
+    );
+    return {
+      accessToken: response.accessToken,
+      expiresAt:
+        response.expiresIn === undefined ? undefined : fetchedAt + response.expiresIn * 1000,
+    };
+  }
+
+  get #client(): BasicClient | undefined {
+    const { clientId, clientSecret } = this.options;
+    return clientId ? { clientId, clientSecret } : undefined;
+  }
+
+  get #source(): string {
+    return this.options.source ?? 'external_account credentials';
+  }
+}
+
+function checkOptions(options: ExternalAccountOptions): void {
+  const source = options.source ?? 'external_account credentials';
+  const given = [
+    options.credentialSource && 'credential_source',
+    options.subjectTokenSupplier && 'subjectTokenSupplier',
+    options.awsSecurityCredentialsSupplier && 'awsSecurityCredentialsSupplier',
+  ].filter(Boolean);
+  if (given.length !== 1) {
+    throw new InvalidCredentialsError(
+      `${source}: give exactly one of credential_source, subjectTokenSupplier or awsSecurityCredentialsSupplier (found ${given.length === 0 ? 'none' : given.join(' and ')})`,
+      { source, field: 'credential_source' },
+    );
+  }
+  for (const [option, field] of [
+    ['audience', 'audience'],
+    ['subjectTokenType', 'subject_token_type'],
+  ] as const) {
+    if (typeof options[option] !== 'string' || options[option] === '') {
+      throw new InvalidCredentialsError(
+        `${source}: field ${field} is missing (set it to the pool provider's value)`,
+        { source, field },
+      );
+    }
+  }
+  if (options.workforcePoolUserProject && !isWorkforceAudience(options.audience)) {
+    throw new InvalidCredentialsError(
+      `${source}: field workforce_pool_user_project is set, but audience is not a workforce pool provider (remove it, or use a //iam.googleapis.com/locations/global/workforcePools/... audience)`,
+      { source, field: 'workforce_pool_user_project' },
+    );
+  }
+  const lifetime = options.tokenLifetimeSeconds;
+  if (
+    lifetime !== undefined &&
+    !(Number.isInteger(lifetime) && lifetime >= 600 && lifetime <= 43_200)
+  ) {
+    throw new InvalidCredentialsError(
+      `${source}: field service_account_impersonation.token_lifetime_seconds must be an integer from 600 to 43200`,
+      { source, field: 'service_account_impersonation.token_lifetime_seconds' },
+    );
+  }
+}
+
+function buildSupplier(options: ExternalAccountOptions, now: () => number): SubjectTokenSupplier {
+  if (options.subjectTokenSupplier) return options.subjectTokenSupplier;
+  if (options.awsSecurityCredentialsSupplier) {
+    return new AwsSubjectTokenSource(options.awsSecurityCredentialsSupplier, undefined, now);
+  }
+  const cs = options.credentialSource!;
+  switch (cs.kind) {
+    case 'file':
+      return new FileSubjectTokenSource(cs.file, cs.format);
+    case 'url':
+      return new UrlSubjectTokenSource(cs.url, cs.headers, cs.format, options.http);
+    case 'executable':
+      return new ExecutableSubjectTokenSource(
+        {
+          command: cs.command,
+          timeoutMs: cs.timeoutMs,
+          outputFile: cs.outputFile,
+          impersonatedEmail: impersonatedEmail(options.serviceAccountImpersonationUrl),
+          env: options.env,
+        },
+        now,
+      );
+    case 'aws':
+      return new AwsSubjectTokenSource(
+        new AwsMetadataSupplier({
+          regionUrl: cs.regionUrl,
+          credentialsUrl: cs.credentialsUrl,
+          imdsv2SessionTokenUrl: cs.imdsv2SessionTokenUrl,
+          env: options.env,
+          http: options.http,
+        }),
+        cs.regionalCredVerificationUrl,
+        now,
+      );
+    case 'certificate':
+      return new CertificateSubjectTokenSource(cs, options.env);
+  }
+}
+
+/** The service account email in an IAM `.../serviceAccounts/EMAIL:generateAccessToken` URL. */
+export function impersonatedEmail(url: string | undefined): string | undefined {
+  const match = url && /\/serviceAccounts\/([^/:]+):generateAccessToken$/.exec(url);
+  return match ? decodeURIComponent(match[1]) : undefined;
+}
