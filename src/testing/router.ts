@@ -4,6 +4,7 @@
  * here, once, for every route.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import {
   faultResponse,
   FaultQueue,
@@ -24,6 +25,8 @@ export interface EmulatorRequest {
   headers: IncomingHttpHeaders;
   /** The body as text; empty when there is none. */
   body: string;
+  /** The client certificate (DER) of a mutual-TLS connection. */
+  peerCertificate?: Buffer;
 }
 
 /** What a handler answers. */
@@ -146,6 +149,7 @@ export class Router {
         query: url.searchParams,
         headers: req.headers,
         body,
+        peerCertificate: peerCertificate(req),
       };
       response = await invoke(route, request, this.#state);
     }
@@ -176,6 +180,13 @@ async function invoke(
     // An emulator bug: answer it visibly rather than hang the client.
     return json(500, apiErrorBody(500, `emulator: ${String(error)}`));
   }
+}
+
+function peerCertificate(req: IncomingMessage): Buffer | undefined {
+  const socket = req.socket as TLSSocket;
+  if (typeof socket.getPeerCertificate !== 'function') return undefined;
+  const raw = socket.getPeerCertificate().raw as Buffer | undefined;
+  return raw && raw.length > 0 ? raw : undefined;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

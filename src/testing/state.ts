@@ -3,6 +3,7 @@
  * accounts, OAuth clients, users, and the tokens and codes it has issued.
  */
 import type { KeyObject } from 'node:crypto';
+import { FederationState } from './federation.js';
 import { IapIssuer } from './iap.js';
 import { randomDigits, randomKeyId, randomToken } from './ids.js';
 import {
@@ -115,6 +116,8 @@ export class EmulatorState {
   readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
   /** Identity-Aware Proxy: its ES256 keys and the JWTs it signs. */
   readonly iap = new IapIssuer((email) => this.userFor(email));
+  /** Workload identity federation: identity providers, pool providers, AWS. */
+  readonly federation: FederationState;
 
   #serial = 0;
 
@@ -129,6 +132,7 @@ export class EmulatorState {
     this.latencyMs = config.latencyMs;
     this.rotateRefreshTokens = config.rotateRefreshTokens;
     this.signingKeys = new SigningKeys(signingKey);
+    this.federation = new FederationState(config.url);
   }
 
   /** Registers a service account and returns its JSON key. */

@@ -8,6 +8,9 @@ import { cloudRunService } from './cloud-run.js';
 import { echoApi } from './echo.js';
 import { iapKeys } from './iap.js';
 import { metadataServer } from './metadata.js';
+import { awsMetadata } from './aws-metadata.js';
+import { securityTokenService } from './sts.js';
+import { workforceUserEndpoints } from './sts-users.js';
 import { authorizationCodeGrant } from './token/authorization-code.js';
 import { clientCredentialsGrant } from './token/client-credentials.js';
 import { tokenEndpoint } from './token/endpoint.js';
@@ -27,4 +30,7 @@ export const routeModules: readonly EmulatorModule[] = [
   cloudRunService,
   userLoginRoutes,
   metadataServer,
+  securityTokenService,
+  workforceUserEndpoints,
+  awsMetadata,
 ];
