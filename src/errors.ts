@@ -94,7 +94,10 @@ export class SubjectTokenError extends AuthError {
   constructor(
     message: string,
     source: string,
-    code: 'ERR_SUBJECT_TOKEN' | 'ERR_SUBJECT_TOKEN_EXPIRED' | 'ERR_EXECUTABLE_NOT_ALLOWED' = 'ERR_SUBJECT_TOKEN',
+    code:
+      | 'ERR_SUBJECT_TOKEN'
+      | 'ERR_SUBJECT_TOKEN_EXPIRED'
+      | 'ERR_EXECUTABLE_NOT_ALLOWED' = 'ERR_SUBJECT_TOKEN',
     cause?: unknown,
   ) {
     super(code, message, { cause });

@@ -42,11 +42,14 @@ export interface AwsMetadataOptions {
 }
 
 const SESSION_TTL_SECONDS = '300';
+/** A session is reused for four of its five minutes. */
+const SESSION_REUSE_MS = 240_000;
 const MAX_METADATA_BYTES = 64 * 1024;
 
 /** Region and credentials from the environment, else from the EC2 metadata service. */
 export class AwsMetadataSupplier implements AwsSecurityCredentialsSupplier {
   readonly #options: AwsMetadataOptions;
+  #session?: { headers: Promise<Record<string, string>>; reuseUntil: number };
 
   constructor(options: AwsMetadataOptions) {
     this.#options = options;
@@ -125,8 +128,23 @@ export class AwsMetadataSupplier implements AwsSecurityCredentialsSupplier {
     );
   }
 
-  /** IMDSv2's session header, or none for IMDSv1. */
-  async #sessionHeaders(): Promise<Record<string, string>> {
+  /**
+   * IMDSv2's session header, or none for IMDSv1. One session serves the region and credential
+   * requests of a refresh, and later ones until shortly before its TTL ends.
+   */
+  #sessionHeaders(): Promise<Record<string, string>> {
+    const now = Date.now();
+    if (!this.#session || now >= this.#session.reuseUntil) {
+      const headers = this.#newSession();
+      this.#session = { headers, reuseUntil: now + SESSION_REUSE_MS };
+      headers.catch(() => {
+        if (this.#session?.headers === headers) this.#session = undefined;
+      });
+    }
+    return this.#session.headers;
+  }
+
+  async #newSession(): Promise<Record<string, string>> {
     const url = this.#options.imdsv2SessionTokenUrl;
     if (!url) return {};
     const request: HttpRequest = {

@@ -119,8 +119,9 @@ function parseCredentialSource(value: unknown, source: string): CredentialSource
   if (value === undefined) throw invalid(source, 'credential_source', `is missing (${FIX})`);
   const cs = requireObject(value, `${source}: credential_source`);
   const where = `${source}: credential_source`;
+  // An AWS source (environment_id) uses `url` for its role endpoint, not as a token URL.
   const kinds = ['file', 'url', 'executable', 'environment_id', 'certificate'].filter(
-    (key) => cs[key] !== undefined,
+    (key) => cs[key] !== undefined && !(key === 'url' && cs.environment_id !== undefined),
   );
   if (kinds.length !== 1) {
     throw invalid(

@@ -83,7 +83,9 @@ export interface TokenExchangeResponse extends TokenResponse {
 export function buildTokenExchangeRequest(request: TokenExchangeRequest): HttpRequest {
   const headers = request.client ? basicAuthorization(request.client) : {};
   const built = buildTokenRequest(request.tokenUrl, exchangeParams(request), headers);
-  return request.clientCertificate ? { ...built, clientCertificate: request.clientCertificate } : built;
+  return request.clientCertificate
+    ? { ...built, clientCertificate: request.clientCertificate }
+    : built;
 }
 
 /** Reads a token-exchange answer: a typed response, or the typed error of a failed one. */
