@@ -65,6 +65,8 @@ export interface ExternalAccountOptions extends CredentialsOptions {
   clientSecret?: string;
   /** Where to introspect STS tokens. */
   tokenInfoUrl?: string;
+  /** Extra CA certificates (PEM) trusted for a mutual-TLS STS endpoint, e.g. a private one. */
+  stsCa?: string;
   /** The environment executables and AWS read. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Names the credentials in error messages (a file path). */

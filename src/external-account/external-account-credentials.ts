@@ -126,7 +126,10 @@ export class ExternalAccountCredentials extends Credentials<ExternalAccountOptio
         // Workforce pools bill STS to a project, unless an OAuth client pays for it.
         options: userProject && !client ? { userProject } : undefined,
         client,
-        clientCertificate: this.#certificate && (await this.#certificate.clientCertificate()),
+        clientCertificate: this.#certificate && {
+          ...(await this.#certificate.clientCertificate()),
+          ca: this.options.stsCa,
+        },
       },
       this.options.http,
     );

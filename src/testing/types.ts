@@ -133,4 +133,9 @@ export interface Emulator {
   readonly state: EmulatorState;
   /** Closes the server and every connection, hanging ones included. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Also serves every route over HTTPS on another loopback port, requiring a client certificate
+   * signed by `ca` (the mutual-TLS STS endpoint of X.509 federation). Returns its root URL.
+   */
+  listenMutualTls(tls: { cert: string; key: string; ca: string }): Promise<string>;
 }
