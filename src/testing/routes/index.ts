@@ -6,6 +6,7 @@ import type { EmulatorModule } from '../context.js';
 import { certificates } from './certs.js';
 import { cloudRunService } from './cloud-run.js';
 import { echoApi } from './echo.js';
+import { iamCredentialsApi } from './iam-credentials.js';
 import { iapKeys } from './iap.js';
 import { metadataServer } from './metadata.js';
 import { authorizationCodeGrant } from './token/authorization-code.js';
@@ -27,4 +28,5 @@ export const routeModules: readonly EmulatorModule[] = [
   cloudRunService,
   userLoginRoutes,
   metadataServer,
+  iamCredentialsApi,
 ];
