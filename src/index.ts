@@ -198,6 +198,12 @@ export {
   type IdTokenCredentialsOptions,
 } from './credentials/id-token-credentials.js';
 export {
+  ImpersonatedCredentials,
+  type ImpersonatedCredentialsOptions,
+  type ImpersonatedIdTokenOptions,
+} from './credentials/impersonated-credentials.js';
+export { canSign, type SignResult, type SigningCredentials } from './credentials/signing.js';
+export {
   GOOGLE_CERTS_URL,
   GOOGLE_ISSUERS,
   GOOGLE_JWKS_URL,

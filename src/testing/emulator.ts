@@ -150,6 +150,10 @@ class RunningEmulator implements Emulator {
     }
   }
 
+  grantTokenCreator(member: string, target: string): void {
+    this.state.grantTokenCreator(member, target);
+  }
+
   expireAccessTokens(): void {
     this.state.expireAccessTokens();
   }

@@ -51,6 +51,8 @@ export interface RouteDefinition {
   paths?: readonly string[];
   /** Path prefixes it serves (include the trailing `/`). */
   prefixes?: readonly string[];
+  /** With `prefixes`: serves only paths ending in one of these (`:signBlob`). */
+  suffixes?: readonly string[];
   /** Error JSON for faults and 405s. Default `'api'`. */
   errorShape?: ErrorShape;
   /** Throw an {@link OAuthError} to answer with an OAuth error. */
@@ -117,7 +119,8 @@ export class Router {
     const route = this.#routes.find(
       (candidate) =>
         candidate.paths?.includes(url.pathname) ||
-        candidate.prefixes?.some((prefix) => url.pathname.startsWith(prefix)),
+        (candidate.prefixes?.some((prefix) => url.pathname.startsWith(prefix)) &&
+          (candidate.suffixes?.some((suffix) => url.pathname.endsWith(suffix)) ?? true)),
     );
     if (route) this.hits[route.name]++;
 

@@ -127,6 +127,11 @@ export interface Emulator {
    * refresh token produced. Throws if the emulator never issued the token.
    */
   revokeToken(token: string): void;
+  /**
+   * Grants `member` (a user or service-account email) `roles/iam.serviceAccountTokenCreator` on
+   * the registered service account `target`, so IAM Credentials lets it act as `target`.
+   */
+  grantTokenCreator(member: string, target: string): void;
   /** Makes every access token issued so far expired. Self-signed JWTs are unaffected. */
   expireAccessTokens(): void;
   /** The registries and configuration the routes share, for advanced tests. */

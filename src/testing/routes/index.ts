@@ -6,6 +6,7 @@ import type { EmulatorModule } from '../context.js';
 import { certificates } from './certs.js';
 import { cloudRunService } from './cloud-run.js';
 import { echoApi } from './echo.js';
+import { iamCredentialsApi } from './iam-credentials.js';
 import { iapKeys } from './iap.js';
 import { metadataServer } from './metadata.js';
 import { awsMetadata } from './aws-metadata.js';
@@ -30,6 +31,7 @@ export const routeModules: readonly EmulatorModule[] = [
   cloudRunService,
   userLoginRoutes,
   metadataServer,
+  iamCredentialsApi,
   securityTokenService,
   workforceUserEndpoints,
   awsMetadata,
