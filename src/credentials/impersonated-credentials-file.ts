@@ -67,7 +67,7 @@ const IMPERSONATION_PATH = '/v1/projects/-/serviceAccounts/';
 const GENERATE_ACCESS_TOKEN = ':generateAccessToken';
 
 /** `https://host/v1/projects/-/serviceAccounts/EMAIL:generateAccessToken` → endpoint and email. */
-function parseImpersonationUrl(
+export function parseImpersonationUrl(
   text: string,
   source: string,
 ): { endpoint: string; account: string } {

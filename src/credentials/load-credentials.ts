@@ -1,4 +1,6 @@
 import { InvalidCredentialsError } from '../errors.js';
+import { ExternalAccountAuthorizedUserCredentials } from '../external-account/authorized-user-credentials.js';
+import { ExternalAccountCredentials } from '../external-account/external-account-credentials.js';
 import { ServiceAccountCredentials } from '../service-account/service-account-credentials.js';
 import type { Credentials, CredentialsOptions } from './credentials.js';
 import { readCredentialsFile, requireObject, type CredentialsJson } from './credentials-file.js';
@@ -19,6 +21,11 @@ const FACTORIES: ReadonlyMap<string, CredentialsFactory> = new Map<string, Crede
   ['service_account', (json, options) => ServiceAccountCredentials.fromJson(json, options)],
   ['authorized_user', (json, options) => UserCredentials.fromJson(json, options)],
   ['impersonated_service_account', impersonatedFromJson],
+  ['external_account', (json, options) => ExternalAccountCredentials.fromJson(json, options)],
+  [
+    'external_account_authorized_user',
+    (json, options) => ExternalAccountAuthorizedUserCredentials.fromJson(json, options),
+  ],
 ]);
 
 /** The credentials file types {@link credentialsFromJson} accepts. */

@@ -1,4 +1,10 @@
-import { InvalidCredentialsError } from '../errors.js';
+import { AuthError, InvalidCredentialsError } from '../errors.js';
+import {
+  ImpersonatedCredentials,
+  type ImpersonatedIdTokenOptions,
+} from '../credentials/impersonated-credentials.js';
+import { parseImpersonationUrl } from '../credentials/impersonated-credentials-file.js';
+import type { SignResult, SigningCredentials } from '../credentials/signing.js';
 import { Credentials, type TokenResult } from '../credentials/credentials.js';
 import {
   definedOnly,
@@ -34,16 +40,22 @@ import { UrlSubjectTokenSource } from './url-source.js';
  * const headers = await credentials.getRequestHeaders();
  * ```
  */
-export class ExternalAccountCredentials extends Credentials<ExternalAccountOptions> {
+export class ExternalAccountCredentials
+  extends Credentials<ExternalAccountOptions>
+  implements SigningCredentials
+{
   readonly type = 'external_account';
   readonly #supplier: SubjectTokenSupplier;
   readonly #certificate?: CertificateSubjectTokenSource;
+  /** Set when a service account is impersonated after STS; its source is the STS half. */
+  readonly #impersonated?: ImpersonatedCredentials;
 
   constructor(options: ExternalAccountOptions) {
     checkOptions(options);
     super(options);
     this.#supplier = buildSupplier(options, () => this.now());
     if (this.#supplier instanceof CertificateSubjectTokenSource) this.#certificate = this.#supplier;
+    if (options.serviceAccountImpersonationUrl) this.#impersonated = this.#impersonation(options);
   }
 
   /** Builds credentials from a parsed `external_account` JSON object. */
@@ -100,6 +112,35 @@ export class ExternalAccountCredentials extends Credentials<ExternalAccountOptio
     return introspectStsToken(url, await this.getAccessToken(), this.#client, this.options.http);
   }
 
+  /**
+   * An ID token for `audience`, minted by IAM for the impersonated service account. Needs
+   * `service_account_impersonation_url`: STS itself issues no ID tokens.
+   *
+   * @example
+   * ```ts
+   * const idToken = await credentials.fetchIdToken('https://my-service-abc123-uc.a.run.app');
+   * ```
+   */
+  override async fetchIdToken(
+    audience: string,
+    options?: ImpersonatedIdTokenOptions,
+  ): Promise<string> {
+    if (!this.#impersonated) return this.#cannot('fetch ID tokens');
+    return this.#impersonated.fetchIdToken(audience, options);
+  }
+
+  /** Signs `data` as the impersonated service account through IAM `signBlob`. */
+  async sign(data: string | Uint8Array): Promise<SignResult> {
+    if (!this.#impersonated) return this.#cannot('sign');
+    return this.#impersonated.sign(data);
+  }
+
+  /** The impersonated service account's email. */
+  async getSignerEmail(): Promise<string> {
+    if (!this.#impersonated) return this.#cannot('sign');
+    return this.#impersonated.getSignerEmail();
+  }
+
   override toJSON(): Record<string, unknown> {
     return {
       ...super.toJSON(),
@@ -111,6 +152,14 @@ export class ExternalAccountCredentials extends Credentials<ExternalAccountOptio
   }
 
   protected override async fetchToken(): Promise<TokenResult> {
+    if (this.#impersonated) {
+      // The IAM half is due whenever this one is; its STS source refreshes on its own schedule.
+      await this.#impersonated.refresh();
+      return {
+        accessToken: this.#impersonated.token as string,
+        expiresAt: this.#impersonated.expiresAt?.getTime(),
+      };
+    }
     const { audience, subjectTokenType } = this.options;
     const subjectToken = await this.#supplier.getSubjectToken({ audience, subjectTokenType });
     const client = this.#client;
@@ -138,6 +187,46 @@ export class ExternalAccountCredentials extends Credentials<ExternalAccountOptio
       expiresAt:
         response.expiresIn === undefined ? undefined : fetchedAt + response.expiresIn * 1000,
     };
+  }
+
+  /** STS credentials for cloud-platform (the same subject-token source), wrapped in IAM. */
+  #impersonation(options: ExternalAccountOptions): ImpersonatedCredentials {
+    const { endpoint, account } = parseImpersonationUrl(
+      options.serviceAccountImpersonationUrl!,
+      this.#source,
+    );
+    const {
+      serviceAccountImpersonationUrl: _,
+      tokenLifetimeSeconds,
+      quotaProjectId,
+      ...sts
+    } = options;
+    const stsCredentials = new ExternalAccountCredentials({
+      ...sts,
+      credentialSource: undefined,
+      awsSecurityCredentialsSupplier: undefined,
+      subjectTokenSupplier: this.#supplier,
+      scopes: [CLOUD_PLATFORM_SCOPE],
+    });
+    return new ImpersonatedCredentials({
+      sourceCredentials: stsCredentials,
+      targetPrincipal: account,
+      iamEndpoint: endpoint,
+      scopes: this.scopes.length > 0 ? this.scopes : [CLOUD_PLATFORM_SCOPE],
+      lifetime: tokenLifetimeSeconds,
+      quotaProjectId,
+      universeDomain: options.universeDomain,
+      refreshMargin: options.refreshMargin,
+      http: options.http,
+      clock: options.clock,
+    });
+  }
+
+  #cannot(what: string): never {
+    throw new AuthError(
+      'ERR_UNSUPPORTED',
+      `${this.#source}: external account credentials can ${what} only through a service account; add service_account_impersonation_url to the credential configuration`,
+    );
   }
 
   get #client(): BasicClient | undefined {
