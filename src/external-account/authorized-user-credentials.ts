@@ -9,11 +9,13 @@ import {
   optionalString,
   readCredentialsFile,
   requireObject,
+  requireOptions,
   requireString,
   requireType,
   type CredentialsJson,
 } from '../credentials/credentials-file.js';
 import { requestToken } from '../credentials/token-endpoint.js';
+import { loginAgain } from '../credentials/user-credentials.js';
 import { buildRevokeRequest, parseRevokeResponse } from '../flows/revoke.js';
 import { exchange } from '../http/exchange.js';
 import type { TokenIntrospection } from '../oauth/introspection.js';
@@ -56,18 +58,16 @@ export class ExternalAccountAuthorizedUserCredentials extends Credentials<Extern
 
   constructor(options: ExternalAccountAuthorizedUserOptions) {
     const source = options.source ?? 'external_account_authorized_user credentials';
-    for (const [option, field] of [
-      ['refreshToken', 'refresh_token'],
-      ['tokenUrl', 'token_url'],
-      ['clientId', 'client_id'],
-    ] as const) {
-      if (!options[option]) {
-        throw new InvalidCredentialsError(`${source}: field ${field} is missing (${FIX})`, {
-          source,
-          field,
-        });
-      }
-    }
+    requireOptions(
+      options,
+      [
+        ['refreshToken', 'refresh_token'],
+        ['tokenUrl', 'token_url'],
+        ['clientId', 'client_id'],
+      ],
+      source,
+      FIX,
+    );
     super(options);
     this.#refreshToken = options.refreshToken;
     if (options.accessToken) this.adoptToken({ accessToken: options.accessToken });
@@ -140,18 +140,9 @@ export class ExternalAccountAuthorizedUserCredentials extends Credentials<Extern
         { http: this.options.http, headers: basicAuthorization(this.#client) },
       );
     } catch (error) {
-      if (error instanceof OAuthError && error.code === 'ERR_INVALID_GRANT') {
-        throw new OAuthError(
-          `${this.#source}: the refresh token was rejected with invalid_grant; ${FIX}`,
-          {
-            error: error.error,
-            errorDescription: error.errorDescription,
-            status: error.status,
-            endpoint: error.endpoint,
-          },
-        );
-      }
-      throw error;
+      throw error instanceof OAuthError && error.code === 'ERR_INVALID_GRANT'
+        ? loginAgain(error, this.#source, FIX)
+        : error;
     }
     if (response.refreshToken) this.#refreshToken = response.refreshToken;
     return {
