@@ -15,6 +15,9 @@ import { describeUrl } from '../http/send.js';
 import type { ClientCertificate, HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';
 import { formEncode } from './client-auth.js';
 
+/** A day: longer than any token STS issues, so a larger lifetime is a broken answer. */
+const MAX_EXPIRES_IN_SEC = 86_400;
+
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /** Token type URIs (RFC 8693 §3, plus the AWS and mutual-TLS types Google's STS accepts). */
@@ -99,6 +102,15 @@ export function parseTokenExchangeResponse(
   if (issued !== undefined && typeof issued !== 'string') {
     throw new TokenResponseError(
       `token exchange at ${describeUrl(tokenUrl)} answered with a non-string issued_token_type (check token_url)`,
+      describeUrl(tokenUrl),
+    );
+  }
+  if (
+    parsed.expiresIn !== undefined &&
+    !(parsed.expiresIn > 0 && parsed.expiresIn <= MAX_EXPIRES_IN_SEC)
+  ) {
+    throw new TokenResponseError(
+      `token exchange at ${describeUrl(tokenUrl)} answered expires_in ${parsed.expiresIn}, outside 1 to ${MAX_EXPIRES_IN_SEC} seconds (check token_url)`,
       describeUrl(tokenUrl),
     );
   }
