@@ -24,6 +24,19 @@ async function caught(promise: Promise<unknown> | (() => unknown)): Promise<unkn
   assert.fail('expected a failure');
 }
 
+/** Fails naming the failure path whose error shows one of `secrets`. */
+function assertNoneShows(errors: readonly [string, unknown][], secrets: readonly string[]): void {
+  for (const [what, error] of errors) {
+    const shown = everythingShown(error);
+    for (const secret of secrets) {
+      assert.ok(
+        !shown.includes(secret),
+        `${what}: an error shows a secret (${secret.slice(0, 6)}…)`,
+      );
+    }
+  }
+}
+
 describe('no secret in any error', () => {
   const emulator = useEmulator();
   afterEach(() => nock.cleanAll());
@@ -139,15 +152,7 @@ describe('no secret in any error', () => {
     secrets.push(assertion, assertion.split('.')[2]);
 
     assert.equal(errors.length, 9);
-    for (const [what, error] of errors) {
-      const shown = everythingShown(error);
-      for (const secret of secrets) {
-        assert.ok(
-          !shown.includes(secret),
-          `${what}: an error shows a secret (${secret.slice(0, 6)}…)`,
-        );
-      }
-    }
+    assertNoneShows(errors, secrets);
   });
 
   it('keeps subject tokens, AWS keys and session tokens, STS client secrets and the signed AWS request out of federation failures', async () => {
@@ -266,15 +271,7 @@ describe('no secret in any error', () => {
       REFRESH_TOKEN,
     ];
     assert.equal(errors.length, 6);
-    for (const [what, error] of errors) {
-      const shown = everythingShown(error);
-      for (const secret of secrets) {
-        assert.ok(
-          !shown.includes(secret),
-          `${what}: an error shows a secret (${secret.slice(0, 6)}…)`,
-        );
-      }
-    }
+    assertNoneShows(errors, secrets);
     assert.ok(sourceToken);
   });
 
