@@ -86,6 +86,27 @@ describe('ExternalAccountCredentials: executable source', () => {
     assert.match(env, new RegExp(`^GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE=${output}$`, 'm'));
   });
 
+  it('tells the executable which service account will be impersonated', async () => {
+    const command = await script('impersonating.sh', success(jwt));
+    const email = 'deployer@example-project.iam.gserviceaccount.com';
+    const impersonating = ExternalAccountCredentials.fromJson(
+      oidcConfig(
+        emulator.current,
+        audience,
+        { executable: { command } },
+        {
+          subject_token_type: ID_TOKEN_TYPE,
+          service_account_impersonation_url: `${emulator.current.url}/v1/projects/-/serviceAccounts/${email}:generateAccessToken`,
+        },
+      ),
+      { env: ALLOW, http: { retry: { maxAttempts: 1 } } },
+    );
+    // The target does not exist in the emulator: only the executable's environment matters here.
+    await impersonating.getAccessToken().catch(() => undefined);
+    const env = await readFile(`${command}.env`, 'utf8');
+    assert.match(env, new RegExp(`^GOOGLE_EXTERNAL_ACCOUNT_IMPERSONATED_EMAIL=${email}$`, 'm'));
+  });
+
   it('uses an unexpired response in output_file without running the executable', async () => {
     const output = await writeScratch(dir, 'cached.json', success(jwt));
     const command = await script('not-run.sh', 'junk', 1);
