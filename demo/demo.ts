@@ -10,6 +10,7 @@ import {
   UserCredentials,
 } from '../src/index.js';
 import { configureMetadata, startEmulator } from '../src/testing/index.js';
+import { federatedLogin } from './federation.js';
 
 const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 
@@ -79,8 +80,15 @@ try {
   );
 
   const adc = await applicationDefaultCredentials();
+  const federated = await federatedLogin(emulator, step);
 
-  if (echo.status !== 200 || replayed.status !== 200 || files.status !== 200 || !adc) {
+  if (
+    echo.status !== 200 ||
+    replayed.status !== 200 ||
+    files.status !== 200 ||
+    !adc ||
+    !federated
+  ) {
     throw new Error('an authorized call was refused');
   }
   console.log('\ndemo OK');

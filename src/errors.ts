@@ -21,6 +21,7 @@ export type AuthErrorCode =
   | 'ERR_UNSUPPORTED'
   | 'ERR_STATE_MISMATCH'
   | 'ERR_ACCESS_DENIED'
+  | 'ERR_PERMISSION_DENIED'
   | 'ERR_AUTHORIZATION'
   | 'ERR_PORT_IN_USE'
   | 'ERR_DEVICE_CODE_EXPIRED'
@@ -30,7 +31,10 @@ export type AuthErrorCode =
   | 'ERR_ID_TOKEN_SIGNATURE'
   | 'ERR_ID_TOKEN_KEY_NOT_FOUND'
   | 'ERR_DISCOVERY'
-  | 'ERR_OAUTH1';
+  | 'ERR_OAUTH1'
+  | 'ERR_SUBJECT_TOKEN'
+  | 'ERR_SUBJECT_TOKEN_EXPIRED'
+  | 'ERR_EXECUTABLE_NOT_ALLOWED';
 
 export interface AuthErrorOptions {
   /** The underlying failure, already stripped of secrets. */
@@ -77,6 +81,32 @@ export class InvalidCredentialsError extends AuthError {
 export class InvalidOptionsError extends AuthError {
   constructor(message: string) {
     super('ERR_INVALID_OPTIONS', message);
+  }
+}
+
+/**
+ * Workload identity federation could not get a subject token from its source (a file, a URL, an
+ * executable, AWS, a certificate): the source is missing, refused, answered junk or an expired
+ * token. `source` names where it was read from.
+ */
+export class SubjectTokenError extends AuthError {
+  readonly source: string;
+
+  constructor(
+    message: string,
+    source: string,
+    code:
+      | 'ERR_SUBJECT_TOKEN'
+      | 'ERR_SUBJECT_TOKEN_EXPIRED'
+      | 'ERR_EXECUTABLE_NOT_ALLOWED' = 'ERR_SUBJECT_TOKEN',
+    cause?: unknown,
+  ) {
+    super(code, message, { cause });
+    this.source = source;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), source: this.source };
   }
 }
 

@@ -198,6 +198,12 @@ export {
   type IdTokenCredentialsOptions,
 } from './credentials/id-token-credentials.js';
 export {
+  ImpersonatedCredentials,
+  type ImpersonatedCredentialsOptions,
+  type ImpersonatedIdTokenOptions,
+} from './credentials/impersonated-credentials.js';
+export { canSign, type SignResult, type SigningCredentials } from './credentials/signing.js';
+export {
   GOOGLE_CERTS_URL,
   GOOGLE_ISSUERS,
   GOOGLE_JWKS_URL,
@@ -216,3 +222,33 @@ export type { JwsHeader } from './id-token/jws.js';
 export type { IdTokenAlgorithm } from './id-token/key-set.js';
 export { PublicKeyCache, type PublicKeyCacheOptions } from './id-token/public-key-cache.js';
 export type { DetectOptions } from './metadata/metadata-client.js';
+export { ExternalAccountCredentials } from './external-account/external-account-credentials.js';
+export type { ExternalAccountOptions, CredentialSource } from './external-account/config.js';
+export type {
+  SubjectTokenContext,
+  SubjectTokenFormat,
+  SubjectTokenSupplier,
+} from './external-account/subject-token.js';
+export type { AwsSecurityCredentialsSupplier } from './external-account/aws-source.js';
+export type { AwsSecurityCredentials } from './external-account/aws-sigv4.js';
+export {
+  ExternalAccountAuthorizedUserCredentials,
+  type ExternalAccountAuthorizedUserOptions,
+} from './external-account/authorized-user-credentials.js';
+export {
+  DownscopedCredentials,
+  MAX_ACCESS_BOUNDARY_RULES,
+  type AccessBoundaryRule,
+  type CredentialAccessBoundary,
+  type DownscopedCredentialsOptions,
+} from './credentials/downscoped-credentials.js';
+export {
+  buildTokenExchangeRequest,
+  exchangeToken,
+  parseTokenExchangeResponse,
+  TOKEN_EXCHANGE_GRANT,
+  TOKEN_TYPES,
+  type BasicClient,
+  type TokenExchangeRequest,
+  type TokenExchangeResponse,
+} from './oauth/token-exchange.js';

@@ -4,6 +4,9 @@ import { ServiceAccountCredentials } from '../src/service-account/service-accoun
 import { UserCredentials } from '../src/credentials/user-credentials.js';
 import { AuthorizedClient } from '../src/transport/authorized-client.js';
 import { redactSecrets } from '../src/errors.js';
+import { DownscopedCredentials } from '../src/credentials/downscoped-credentials.js';
+import { ExternalAccountAuthorizedUserCredentials } from '../src/external-account/authorized-user-credentials.js';
+import { ExternalAccountCredentials } from '../src/external-account/external-account-credentials.js';
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
 import { everythingShown } from './support/secrets.js';
@@ -19,6 +22,19 @@ async function caught(promise: Promise<unknown> | (() => unknown)): Promise<unkn
     return error;
   }
   assert.fail('expected a failure');
+}
+
+/** Fails naming the failure path whose error shows one of `secrets`. */
+function assertNoneShows(errors: readonly [string, unknown][], secrets: readonly string[]): void {
+  for (const [what, error] of errors) {
+    const shown = everythingShown(error);
+    for (const secret of secrets) {
+      assert.ok(
+        !shown.includes(secret),
+        `${what}: an error shows a secret (${secret.slice(0, 6)}…)`,
+      );
+    }
+  }
 }
 
 describe('no secret in any error', () => {
@@ -136,15 +152,127 @@ describe('no secret in any error', () => {
     secrets.push(assertion, assertion.split('.')[2]);
 
     assert.equal(errors.length, 9);
-    for (const [what, error] of errors) {
-      const shown = everythingShown(error);
-      for (const secret of secrets) {
-        assert.ok(
-          !shown.includes(secret),
-          `${what}: an error shows a secret (${secret.slice(0, 6)}…)`,
-        );
-      }
-    }
+    assertNoneShows(errors, secrets);
+  });
+
+  it('keeps subject tokens, AWS keys and session tokens, STS client secrets and the signed AWS request out of federation failures', async () => {
+    const STS_HOST = 'https://sts.example.test';
+    const SUBJECT_TOKEN = 'opaque-subject-token-value-0123456789';
+    const STS_CLIENT_SECRET = 'sts-client-secret-value-abcdef';
+    const AWS = {
+      accessKeyId: 'ASIAEXAMPLEKEY0000',
+      secretAccessKey: 'aws-secret-access-key-value-0123456789',
+      sessionToken: 'aws-session-token-value-abcdefghijklmnop',
+    };
+    const base = {
+      audience:
+        '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q',
+      tokenUrl: `${STS_HOST}/v1/token`,
+      http: FAST_HTTP,
+    };
+    const errors: [string, unknown][] = [];
+    const record = async (what: string, failure: Promise<unknown>) =>
+      errors.push([what, await caught(failure)]);
+    const echoForm = () =>
+      nock(STS_HOST)
+        .post('/v1/token')
+        .reply(400, (_uri, body) => ({
+          error: 'invalid_grant',
+          error_description: `rejected ${body}`,
+        }));
+
+    let signedRequest = '';
+    echoForm();
+    await record(
+      'STS echoing an opaque subject token and client',
+      new ExternalAccountCredentials({
+        ...base,
+        subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+        subjectTokenSupplier: { getSubjectToken: async () => SUBJECT_TOKEN },
+        clientId: 'sts-client',
+        clientSecret: STS_CLIENT_SECRET,
+      }).getAccessToken(),
+    );
+    nock(STS_HOST)
+      .post('/v1/token', (body: Record<string, string>) => {
+        signedRequest = body.subject_token;
+        return true;
+      })
+      .reply(400, (_uri, body) => ({ error: 'invalid_request', error_description: `bad ${body}` }));
+    const aws = new ExternalAccountCredentials({
+      ...base,
+      subjectTokenType: 'urn:ietf:params:aws:token-type:aws4_request',
+      awsSecurityCredentialsSupplier: {
+        getAwsRegion: async () => 'us-east-1',
+        getAwsSecurityCredentials: async () => AWS,
+      },
+    });
+    await record('STS echoing the signed AWS request', aws.getAccessToken());
+    nock(STS_HOST)
+      .post('/v1/token')
+      .times(3)
+      .reply(500, (_uri, body) => `upstream failed for ${body}`);
+    await record('STS 500 echoing the AWS form', aws.getAccessToken());
+    nock(STS_HOST)
+      .post('/v1/token')
+      .reply(200, (_uri, body) => `<html>${body}</html>`);
+    await record('non-JSON 200 from STS', aws.getAccessToken());
+
+    const sourceToken = await ServiceAccountCredentials.fromJson(
+      emulator.current.serviceAccountKey,
+      { scopes: 'x' },
+    ).getAccessToken();
+    echoForm();
+    await record(
+      'downscoping echoing the source token',
+      new DownscopedCredentials({
+        sourceCredentials: ServiceAccountCredentials.fromJson(emulator.current.serviceAccountKey, {
+          scopes: 'x',
+        }),
+        credentialAccessBoundary: {
+          accessBoundaryRules: [
+            {
+              availableResource: '//storage.googleapis.com/projects/_/buckets/b',
+              availablePermissions: ['inRole:roles/storage.objectViewer'],
+            },
+          ],
+        },
+        tokenUrl: base.tokenUrl,
+        http: FAST_HTTP,
+      }).getAccessToken(),
+    );
+    nock(STS_HOST)
+      .post('/v1/oauthtoken')
+      .reply(400, (_uri, body) => ({
+        error: 'invalid_grant',
+        error_description: `refresh ${body}`,
+      }));
+    await record(
+      'workforce refresh echoing the refresh token',
+      new ExternalAccountAuthorizedUserCredentials({
+        tokenUrl: `${STS_HOST}/v1/oauthtoken`,
+        clientId: 'workforce-client',
+        clientSecret: STS_CLIENT_SECRET,
+        refreshToken: REFRESH_TOKEN,
+        http: FAST_HTTP,
+      }).getAccessToken(),
+    );
+
+    assert.ok(signedRequest.length > 100, 'the signed AWS request was captured');
+    const signature = /Signature=([0-9a-f]{64})/.exec(decodeURIComponent(signedRequest))?.[1];
+    assert.ok(signature);
+    const secrets = [
+      SUBJECT_TOKEN,
+      STS_CLIENT_SECRET,
+      AWS.secretAccessKey,
+      AWS.sessionToken,
+      signedRequest,
+      signature,
+      REFRESH_TOKEN,
+    ];
+    assert.equal(errors.length, 6);
+    assertNoneShows(errors, secrets);
+    assert.ok(sourceToken);
   });
 
   it('redactSecrets strips token-shaped text and known values', () => {

@@ -212,3 +212,20 @@ export function definedOnly<T extends object>(options: T): Partial<T> {
     Object.entries(options).filter(([, v]) => v !== undefined),
   ) as Partial<T>;
 }
+
+/** Throws for the first of `fields` (option name → file field) that `options` lacks. */
+export function requireOptions<T extends object>(
+  options: T,
+  fields: readonly (readonly [keyof T & string, string])[],
+  source: string,
+  fix: string,
+): void {
+  for (const [option, field] of fields) {
+    if (!options[option]) {
+      throw new InvalidCredentialsError(`${source}: field ${field} is missing (${fix})`, {
+        source,
+        field,
+      });
+    }
+  }
+}

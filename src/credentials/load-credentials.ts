@@ -1,4 +1,6 @@
 import { InvalidCredentialsError } from '../errors.js';
+import { ExternalAccountAuthorizedUserCredentials } from '../external-account/authorized-user-credentials.js';
+import { ExternalAccountCredentials } from '../external-account/external-account-credentials.js';
 import { ServiceAccountCredentials } from '../service-account/service-account-credentials.js';
 import type { Credentials, CredentialsOptions } from './credentials.js';
 import {
@@ -7,6 +9,8 @@ import {
   requireObject,
   type CredentialsJson,
 } from './credentials-file.js';
+import { ImpersonatedCredentials } from './impersonated-credentials.js';
+import { parseImpersonatedServiceAccountFile } from './impersonated-credentials-file.js';
 import { UserCredentials } from './user-credentials.js';
 
 /** Options applied to whatever credentials a file or JSON object turns out to hold. */
@@ -21,6 +25,12 @@ type CredentialsFactory = (json: CredentialsJson, options: LoadCredentialsOption
 const FACTORIES: ReadonlyMap<string, CredentialsFactory> = new Map<string, CredentialsFactory>([
   ['service_account', (json, options) => ServiceAccountCredentials.fromJson(json, options)],
   ['authorized_user', (json, options) => UserCredentials.fromJson(json, options)],
+  ['impersonated_service_account', impersonatedFromJson],
+  ['external_account', (json, options) => ExternalAccountCredentials.fromJson(json, options)],
+  [
+    'external_account_authorized_user',
+    (json, options) => ExternalAccountAuthorizedUserCredentials.fromJson(json, options),
+  ],
 ]);
 
 /** The credentials file types {@link credentialsFromJson} accepts. */
@@ -53,6 +63,33 @@ export function credentialsFromJson(
     );
   }
   return factory(object, { ...options, source });
+}
+
+const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
+
+/** The file's own settings, then `options`; the source is built through this same table. */
+function impersonatedFromJson(
+  json: CredentialsJson,
+  options: LoadCredentialsOptions,
+): ImpersonatedCredentials {
+  const source = options.source ?? 'credentials JSON';
+  const file = parseImpersonatedServiceAccountFile(json, source);
+  const sourceCredentials = credentialsFromJson(file.sourceJson, {
+    source: `${source} source_credentials`,
+    scopes: [CLOUD_PLATFORM],
+    http: options.http,
+    clock: options.clock,
+  });
+  return new ImpersonatedCredentials({
+    ...options,
+    scopes: options.scopes ?? file.scopes,
+    quotaProjectId: options.quotaProjectId ?? file.quotaProjectId,
+    universeDomain: options.universeDomain ?? file.universeDomain,
+    sourceCredentials,
+    targetPrincipal: file.targetPrincipal,
+    delegates: file.delegates,
+    iamEndpoint: file.iamEndpoint,
+  });
 }
 
 /**

@@ -1,10 +1,11 @@
-import { AuthError, InvalidCredentialsError, OAuthError } from '../errors.js';
+import { AuthError, OAuthError } from '../errors.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
 import {
   optionalString,
   readCredentialsFile,
   definedOnly,
   requireObject,
+  requireOptions,
   requireString,
   requireType,
   type CredentialsJson,
@@ -53,17 +54,15 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
 
   constructor(options: UserCredentialsOptions) {
     const source = options.source ?? 'user credentials';
-    for (const [option, field] of [
-      ['clientId', 'client_id'],
-      ['refreshToken', 'refresh_token'],
-    ] as const) {
-      if (!options[option]) {
-        throw new InvalidCredentialsError(`${source}: field ${field} is missing (${FIX})`, {
-          source,
-          field,
-        });
-      }
-    }
+    requireOptions(
+      options,
+      [
+        ['clientId', 'client_id'],
+        ['refreshToken', 'refresh_token'],
+      ],
+      source,
+      FIX,
+    );
     super(options);
     this.#refreshToken = options.refreshToken;
     if (options.accessToken) {
@@ -194,10 +193,11 @@ export function parseAuthorizedUser(json: CredentialsJson, source: string): User
   };
 }
 
-function loginAgain(error: OAuthError, source: string): OAuthError {
+/** An invalid_grant on refresh, restated as "log in again" with how. */
+export function loginAgain(error: OAuthError, source: string, fix = FIX): OAuthError {
   const why = error.errorDescription ? ` (${error.errorDescription})` : '';
   return new OAuthError(
-    `${source}: the refresh token was rejected with invalid_grant${why}, so the user must ${FIX}`,
+    `${source}: the refresh token was rejected with invalid_grant${why}, so the user must ${fix}`,
     {
       error: error.error,
       errorDescription: error.errorDescription,

@@ -1,4 +1,5 @@
 import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
+import { sendMutualTls } from './send-mtls.js';
 import type { HttpRequest, HttpResponse } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -16,6 +17,7 @@ export async function sendRequest(
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   try {
+    if (request.clientCertificate) return await sendMutualTls(request, combined);
     const response = await fetch(request.url, {
       method: request.method,
       headers: request.headers,

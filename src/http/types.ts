@@ -1,9 +1,19 @@
 /** One HTTP exchange as plain values: what the protocol halves build and consume. */
 export interface HttpRequest {
   url: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   headers: Record<string, string>;
   body?: string;
+  /** Present for mutual TLS: the client's certificate and key (PEM). */
+  clientCertificate?: ClientCertificate;
+}
+
+/** A client certificate for mutual TLS. */
+export interface ClientCertificate {
+  cert: string;
+  key: string;
+  /** Extra trusted CA certificates (PEM), e.g. a private STS endpoint's. */
+  ca?: string;
 }
 
 export interface HttpResponse {

@@ -86,6 +86,7 @@ class RunningEmulator implements Emulator {
   readonly hits: Record<string, number>;
   readonly #server: Server;
   readonly #router: Router;
+  readonly #tlsServers: Server[] = [];
   #stopped?: Promise<void>;
 
   constructor(
@@ -149,12 +150,29 @@ class RunningEmulator implements Emulator {
     }
   }
 
+  grantTokenCreator(member: string, target: string): void {
+    this.state.grantTokenCreator(member, target);
+  }
+
   expireAccessTokens(): void {
     this.state.expireAccessTokens();
   }
 
+  async listenMutualTls(tls: { cert: string; key: string; ca: string }): Promise<string> {
+    const { createServer: createTlsServer } = await import('node:https');
+    const server = createTlsServer({ ...tls, requestCert: true, rejectUnauthorized: true });
+    server.on('request', this.#router.listener);
+    this.#tlsServers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
   stop(): Promise<void> {
     this.#stopped ??= new Promise((resolve, reject) => {
+      for (const server of this.#tlsServers) {
+        server.close();
+        server.closeAllConnections();
+      }
       this.#router.close();
       this.#server.close((error) => (error ? reject(error) : resolve()));
       // Hanging and keep-alive connections would otherwise hold close() open.

@@ -4,6 +4,7 @@
  * here, once, for every route.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import {
   faultResponse,
   FaultQueue,
@@ -24,6 +25,8 @@ export interface EmulatorRequest {
   headers: IncomingHttpHeaders;
   /** The body as text; empty when there is none. */
   body: string;
+  /** The client certificate (DER) of a mutual-TLS connection. */
+  peerCertificate?: Buffer;
 }
 
 /** What a handler answers. */
@@ -48,6 +51,8 @@ export interface RouteDefinition {
   paths?: readonly string[];
   /** Path prefixes it serves (include the trailing `/`). */
   prefixes?: readonly string[];
+  /** With `prefixes`: serves only paths ending in one of these (`:signBlob`). */
+  suffixes?: readonly string[];
   /** Error JSON for faults and 405s. Default `'api'`. */
   errorShape?: ErrorShape;
   /** Throw an {@link OAuthError} to answer with an OAuth error. */
@@ -114,7 +119,8 @@ export class Router {
     const route = this.#routes.find(
       (candidate) =>
         candidate.paths?.includes(url.pathname) ||
-        candidate.prefixes?.some((prefix) => url.pathname.startsWith(prefix)),
+        (candidate.prefixes?.some((prefix) => url.pathname.startsWith(prefix)) &&
+          (candidate.suffixes?.some((suffix) => url.pathname.endsWith(suffix)) ?? true)),
     );
     if (route) this.hits[route.name]++;
 
@@ -146,6 +152,7 @@ export class Router {
         query: url.searchParams,
         headers: req.headers,
         body,
+        peerCertificate: peerCertificate(req),
       };
       response = await invoke(route, request, this.#state);
     }
@@ -176,6 +183,13 @@ async function invoke(
     // An emulator bug: answer it visibly rather than hang the client.
     return json(500, apiErrorBody(500, `emulator: ${String(error)}`));
   }
+}
+
+function peerCertificate(req: IncomingMessage): Buffer | undefined {
+  const socket = req.socket as TLSSocket;
+  if (typeof socket.getPeerCertificate !== 'function') return undefined;
+  const raw = socket.getPeerCertificate().raw as Buffer | undefined;
+  return raw && raw.length > 0 ? raw : undefined;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
