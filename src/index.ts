@@ -204,6 +204,13 @@ export {
 } from './credentials/impersonated-credentials.js';
 export { canSign, type SignResult, type SigningCredentials } from './credentials/signing.js';
 export {
+  MAX_SIGNED_URL_SECONDS,
+  signStorageUrl,
+  storageUrlToSign,
+  type SignedUrlOptions,
+  type StorageUrlToSign,
+} from './storage/signed-url.js';
+export {
   GOOGLE_CERTS_URL,
   GOOGLE_ISSUERS,
   GOOGLE_JWKS_URL,
