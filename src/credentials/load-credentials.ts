@@ -2,6 +2,7 @@ import { InvalidCredentialsError } from '../errors.js';
 import { ServiceAccountCredentials } from '../service-account/service-account-credentials.js';
 import type { Credentials, CredentialsOptions } from './credentials.js';
 import { readCredentialsFile, requireObject, type CredentialsJson } from './credentials-file.js';
+import { GdchCredentials } from './gdch-credentials.js';
 import { ImpersonatedCredentials } from './impersonated-credentials.js';
 import { parseImpersonatedServiceAccountFile } from './impersonated-credentials-file.js';
 import { UserCredentials } from './user-credentials.js';
@@ -19,6 +20,7 @@ const FACTORIES: ReadonlyMap<string, CredentialsFactory> = new Map<string, Crede
   ['service_account', (json, options) => ServiceAccountCredentials.fromJson(json, options)],
   ['authorized_user', (json, options) => UserCredentials.fromJson(json, options)],
   ['impersonated_service_account', impersonatedFromJson],
+  ['gdch_service_account', (json, options) => GdchCredentials.fromJson(json, options)],
 ]);
 
 /** The credentials file types {@link credentialsFromJson} accepts. */

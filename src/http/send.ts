@@ -12,10 +12,12 @@ export async function sendRequest(
   request: HttpRequest,
   timeoutMs: number = DEFAULT_TIMEOUT_MS,
   signal?: AbortSignal,
+  ca?: string,
 ): Promise<HttpResponse> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   try {
+    if (ca !== undefined) return await sendTrusting(request, ca, combined);
     const response = await fetch(request.url, {
       method: request.method,
       headers: request.headers,
@@ -40,6 +42,44 @@ export async function sendRequest(
       safeCause(error),
     );
   }
+}
+
+/**
+ * HTTPS trusting only `ca`: fetch takes no CA without the undici package. node:https loads on
+ * first use, as only private-CA token servers need it.
+ */
+async function sendTrusting(
+  request: HttpRequest,
+  ca: string,
+  signal: AbortSignal,
+): Promise<HttpResponse> {
+  if (!request.url.startsWith('https:')) {
+    throw new TypeError('a trusted CA applies to https URLs only');
+  }
+  const { request: httpsRequest } = await import('node:https');
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      request.url,
+      { method: request.method, headers: request.headers, ca, signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            for (const one of Array.isArray(value) ? value : [value ?? '']) {
+              headers.append(name, one);
+            }
+          }
+          const body = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers, body });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(request.body);
+  });
 }
 
 /** The URL without its query string, which may carry a code or token. */

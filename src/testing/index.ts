@@ -28,3 +28,4 @@ export {
 export { deviceLogins, DeviceLogins, type DevicePollAnswer } from './routes/device.js';
 export type { ScriptedConsent } from './routes/authorize.js';
 export { configureMetadata, type MetadataMode, type MetadataSettings } from './routes/metadata.js';
+export { createGdchServiceAccount, type GdchServiceAccountJson } from './routes/gdch.js';
