@@ -11,7 +11,7 @@ import type { EmulatorModule } from '../context.js';
 import { OAuthError } from '../google-errors.js';
 import { randomKeyId } from '../ids.js';
 import { generateKeys, privateKeyPem } from '../keys.js';
-import { json, type EmulatorRequest, type RouteResponse } from '../router.js';
+import { json, jsonObjectBody, type EmulatorRequest, type RouteResponse } from '../router.js';
 import type { EmulatorState } from '../state.js';
 
 export const GDCH_TOKEN_PATH = '/authenticate';
@@ -19,7 +19,6 @@ export const GDCH_TOKEN_PATH = '/authenticate';
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 const SERVICE_ACCOUNT_TOKEN_TYPE = 'urn:k8s:params:oauth:token-type:serviceaccount';
-const MAX_BODY_CHARS = 64 * 1024;
 const MAX_JWT_LIFETIME_SEC = 3600;
 
 /** A `gdch_service_account` JSON file. */
@@ -172,14 +171,7 @@ async function verifySubjectToken(jwt: string, state: EmulatorState): Promise<st
 }
 
 function parseBody(text: string): Record<string, unknown> {
-  let body: unknown;
-  try {
-    body = text.length <= MAX_BODY_CHARS ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new OAuthError('invalid_request', 'the body must be a JSON object');
-  }
-  return body as Record<string, unknown>;
+  const body = jsonObjectBody(text);
+  if (!body) throw new OAuthError('invalid_request', 'the body must be a JSON object');
+  return body;
 }
