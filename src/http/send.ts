@@ -2,6 +2,8 @@ import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Token servers answer in kilobytes; more is not a token response. */
+const MAX_TRUSTED_RESPONSE_BYTES = 1024 * 1024;
 
 /**
  * Sends one request and reads the whole body, bounded by `timeoutMs`. Failures become
@@ -63,7 +65,12 @@ async function sendTrusting(
       { method: request.method, headers: request.headers, ca, signal },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_TRUSTED_RESPONSE_BYTES) req.destroy(new Error('response too large'));
+          else chunks.push(chunk);
+        });
         res.on('error', reject);
         res.on('end', () => {
           const headers = new Headers();
