@@ -12,6 +12,7 @@ import { allowLoopbackOnly } from './loopback.js';
 import { offCloudAdc } from './metrics/adc.js';
 import { cachedHeaders } from './metrics/cached-headers.js';
 import { coldFirstToken, coldImport } from './metrics/cold-start.js';
+import { impersonation } from './metrics/impersonation.js';
 import { serviceAccountMint, userMint } from './metrics/mint.js';
 import { shortLivedTokens, singleFlight } from './metrics/single-flight.js';
 import { verifyIdTokens } from './metrics/verify-id-token.js';
@@ -36,6 +37,7 @@ const GROUPS: readonly Group[] = [
   { name: 'short-lived tokens', run: shortLivedTokens },
   { name: 'ID-token verification', run: verifyIdTokens },
   { name: 'off-cloud ADC', run: offCloudAdc },
+  { name: 'impersonation', run: impersonation },
 ];
 
 async function main(): Promise<void> {

@@ -203,6 +203,18 @@ export {
   type ImpersonatedIdTokenOptions,
 } from './credentials/impersonated-credentials.js';
 export { canSign, type SignResult, type SigningCredentials } from './credentials/signing.js';
+export { GdchCredentials, type GdchCredentialsOptions } from './credentials/gdch-credentials.js';
+export {
+  ApiKeyCredentials,
+  type ApiKeyCredentialsOptions,
+} from './credentials/api-key-credentials.js';
+export {
+  MAX_SIGNED_URL_SECONDS,
+  signStorageUrl,
+  storageUrlToSign,
+  type SignedUrlOptions,
+  type StorageUrlToSign,
+} from './storage/signed-url.js';
 export {
   GOOGLE_CERTS_URL,
   GOOGLE_ISSUERS,

@@ -8,6 +8,7 @@ import { AuthError } from '../src/errors.js';
 import { ServiceAccountCredentials } from '../src/service-account/service-account-credentials.js';
 import type { ServiceAccountKeyJson } from '../src/testing/index.js';
 import { assertNoSecrets, failure, tempDir, writeAt } from './fixtures/adc/support.js';
+import { isolatedEnv, runInProcess } from './support/cli.js';
 import { useEmulator } from './support/emulator.js';
 
 const DEVSTORAGE = 'https://www.googleapis.com/auth/devstorage.read_only';
@@ -149,6 +150,27 @@ describe('impersonated_service_account credentials files', () => {
     );
     assert.equal((error as AuthError).code, 'ERR_INVALID_CREDENTIALS');
     assert.match((error as Error).message, /adc\.json source_credentials.*private_key/);
+  });
+
+  it('is used by the CLI: print-access-token and print-identity-token act as the target', async () => {
+    const path = await writeAt(join(home.path, 'cli-adc.json'), gcloudFile());
+    const env = isolatedEnv(join(home.path, 'cli-home'), { GOOGLE_APPLICATION_CREDENTIALS: path });
+    const printed = await runInProcess(['print-access-token'], env);
+    assert.equal(printed.code, 0, printed.stderr);
+    const seen = await echo({
+      getRequestHeaders: async () =>
+        new Headers({ authorization: `Bearer ${printed.stdout.trim()}` }),
+    });
+    assert.equal(seen.principal, target.client_email);
+    const audience = 'https://service.example.test';
+    const id = await runInProcess(['print-identity-token', '--audience', audience], env);
+    assert.equal(id.code, 0, id.stderr);
+    const claims = JSON.parse(Buffer.from(id.stdout.split('.')[1], 'base64url').toString());
+    assert.equal(claims.aud, audience);
+    assert.equal(
+      claims.sub,
+      emulator.current.state.serviceAccounts.get(target.client_email)?.clientId,
+    );
   });
 
   it('lists impersonated_service_account among the accepted types of an unknown one', async () => {

@@ -19,6 +19,16 @@ async function echo(credentials: ImpersonatedCredentials, url: string) {
   return (await response.json()) as { principal: string; scopes: string[] };
 }
 
+/** The token expires `seconds` after it was minted, to IAM's whole-second precision. */
+async function assertLifetime(credentials: ImpersonatedCredentials, seconds: number) {
+  const before = Date.now();
+  await credentials.getAccessToken();
+  const after = Date.now();
+  const expiresAt = (credentials.expiresAt as Date).getTime();
+  assert.ok(expiresAt >= before + seconds * 1000 - 1000, `expires too early: ${expiresAt}`);
+  assert.ok(expiresAt <= after + seconds * 1000, `expires too late: ${expiresAt}`);
+}
+
 describe('ImpersonatedCredentials', () => {
   const emulator = useEmulator();
   let caller: ServiceAccountKeyJson;
@@ -60,19 +70,22 @@ describe('ImpersonatedCredentials', () => {
 
   it('asks for cloud-platform and one hour when no scopes or lifetime are given', async () => {
     const credentials = impersonate();
-    const before = Date.now();
-    await credentials.getAccessToken();
+    await assertLifetime(credentials, 3600);
     assert.deepEqual(credentials.grantedScopes, [CLOUD_PLATFORM]);
-    const lifetime = (credentials.expiresAt as Date).getTime() - before;
-    assert.ok(lifetime > 3590_000 && lifetime <= 3600_000, `lifetime ${lifetime}`);
   });
 
   it('requests the lifetime it was given, up to twelve hours', async () => {
-    const credentials = impersonate({ lifetime: 43_200 });
-    const before = Date.now();
-    await credentials.getAccessToken();
-    const lifetime = (credentials.expiresAt as Date).getTime() - before;
-    assert.ok(lifetime > 43_190_000 && lifetime <= 43_200_000, `lifetime ${lifetime}`);
+    await assertLifetime(impersonate({ lifetime: 43_200 }), 43_200);
+  });
+
+  it('authorizes with a self-signed JWT when the source service account has no scopes', async () => {
+    const sourceCredentials = ServiceAccountCredentials.fromJson(caller);
+    const credentials = impersonate({ sourceCredentials });
+    assert.equal(
+      (await echo(credentials, emulator.current.echoUrl)).principal,
+      target.client_email,
+    );
+    assert.equal(emulator.current.hits.token, 0, 'no token-endpoint call for the source');
   });
 
   it('goes through a delegation chain when every link holds Token Creator on the next', async () => {

@@ -7,6 +7,11 @@ import { redactSecrets } from '../src/errors.js';
 import { DownscopedCredentials } from '../src/credentials/downscoped-credentials.js';
 import { ExternalAccountAuthorizedUserCredentials } from '../src/external-account/authorized-user-credentials.js';
 import { ExternalAccountCredentials } from '../src/external-account/external-account-credentials.js';
+import { Credentials, type TokenResult } from '../src/credentials/credentials.js';
+import { GdchCredentials } from '../src/credentials/gdch-credentials.js';
+import { ImpersonatedCredentials } from '../src/credentials/impersonated-credentials.js';
+import { credentialsFromJson } from '../src/credentials/load-credentials.js';
+import { signStorageUrl } from '../src/storage/signed-url.js';
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
 import { everythingShown } from './support/secrets.js';
@@ -273,6 +278,114 @@ describe('no secret in any error', () => {
     assert.equal(errors.length, 6);
     assertNoneShows(errors, secrets);
     assert.ok(sourceToken);
+  });
+
+  it('keeps caller tokens, signing keys and GDCH assertions out of impersonation, signing and GDCH failures', async () => {
+    const CALLER_TOKEN = 'opaque-caller-token-not-shaped-like-any-known-token';
+    class OpaqueSource extends Credentials {
+      readonly type = 'opaque';
+      protected override async fetchToken(): Promise<TokenResult> {
+        return { accessToken: CALLER_TOKEN, expiresAt: Date.now() + 3600_000 };
+      }
+    }
+    const IAM = 'https://iam.example.test';
+    // An IAM that echoes the caller's authorization header and the request in every error.
+    const echoing = (status: number) =>
+      function (this: { req: { headers: Record<string, string> } }, _uri: string, body: unknown) {
+        const message = `denied ${this.req.headers.authorization} for ${JSON.stringify(body)}`;
+        return status === 500 ? message : { error: { code: status, message, status: 'X' } };
+      };
+    nock(IAM)
+      .post(/:generateAccessToken$/)
+      .reply(403, echoing(403));
+    nock(IAM)
+      .post(/:generateIdToken$/)
+      .reply(400, echoing(400));
+    nock(IAM)
+      .post(/:signBlob$/)
+      .times(3)
+      .reply(500, echoing(500));
+    nock(IAM)
+      .post(/:signJwt$/)
+      .reply(200, `{"signedJwt": ${JSON.stringify(CALLER_TOKEN)}`);
+    const impersonated = new ImpersonatedCredentials({
+      sourceCredentials: new OpaqueSource({}),
+      targetPrincipal: 'target@p.iam.gserviceaccount.com',
+      iamEndpoint: IAM,
+      http: FAST_HTTP,
+    });
+    const errors: [string, unknown][] = [];
+    const record = async (what: string, failure: Promise<unknown> | (() => unknown)) =>
+      errors.push([what, await caught(failure)]);
+    await record('IAM 403 echoing the caller token', impersonated.getAccessToken());
+    await record('IAM 400 echoing the caller token', impersonated.fetchIdToken('https://a.test'));
+    await record(
+      'signed URL over a failing signBlob',
+      signStorageUrl(impersonated, { bucket: 'b', object: 'o', expires: Date.now() + 60_000 }),
+    );
+    await record('IAM answering junk', impersonated.signJwt({ sub: 'x' }));
+
+    // An impersonated_service_account file whose source key is broken.
+    const key = generateTestKey();
+    const brokenPem = key.privateKeyPem.replace(/[A-Za-z]{10}/, 'AAAAAAAAAA');
+    await record('impersonated file with a broken source key', () =>
+      credentialsFromJson({
+        type: 'impersonated_service_account',
+        service_account_impersonation_url: `${IAM}/v1/projects/-/serviceAccounts/t@p.iam.gserviceaccount.com:generateAccessToken`,
+        source_credentials: serviceAccountJson(key, { private_key: brokenPem }),
+      }),
+    );
+
+    // GDCH: a token endpoint echoing the assertion it was sent.
+    const gdchKey = generateTestKey('ec');
+    let gdchAssertion = '';
+    nock('https://gdch.example.test')
+      .post('/authenticate', (body: Record<string, string>) => {
+        gdchAssertion = body.subject_token;
+        return true;
+      })
+      .reply(400, (_uri, body) => ({
+        error: 'invalid_grant',
+        error_description: JSON.stringify(body),
+      }));
+    await record(
+      'GDCH refusal echoing the assertion',
+      GdchCredentials.fromJson(
+        {
+          type: 'gdch_service_account',
+          format_version: '1',
+          project: 'p',
+          name: 'n',
+          private_key_id: 'k',
+          private_key: gdchKey.privateKeyPem,
+          token_uri: 'https://gdch.example.test/authenticate',
+        },
+        { http: FAST_HTTP },
+      )
+        .withAudience('https://api.test')
+        .getAccessToken(),
+    );
+
+    assert.ok(gdchAssertion.length > 100, 'the GDCH assertion was captured');
+    const secrets = [
+      CALLER_TOKEN,
+      key.privateKeyPem.split('\n')[1],
+      brokenPem.split('\n')[1],
+      gdchKey.privateKeyPem.split('\n')[1],
+      gdchAssertion,
+      gdchAssertion.split('.')[2],
+    ];
+    assert.equal(errors.length, 6);
+    for (const [what, error] of errors) {
+      assert.ok(error instanceof Error && 'code' in error, `${what}: a typed error`);
+      const shown = everythingShown(error);
+      for (const secret of secrets) {
+        assert.ok(
+          !shown.includes(secret),
+          `${what}: an error shows a secret (${secret.slice(0, 6)}…)`,
+        );
+      }
+    }
   });
 
   it('redactSecrets strips token-shaped text and known values', () => {

@@ -9,6 +9,7 @@ import {
   requireObject,
   type CredentialsJson,
 } from './credentials-file.js';
+import { GdchCredentials } from './gdch-credentials.js';
 import { ImpersonatedCredentials } from './impersonated-credentials.js';
 import { parseImpersonatedServiceAccountFile } from './impersonated-credentials-file.js';
 import { UserCredentials } from './user-credentials.js';
@@ -31,6 +32,7 @@ const FACTORIES: ReadonlyMap<string, CredentialsFactory> = new Map<string, Crede
     'external_account_authorized_user',
     (json, options) => ExternalAccountAuthorizedUserCredentials.fromJson(json, options),
   ],
+  ['gdch_service_account', (json, options) => GdchCredentials.fromJson(json, options)],
 ]);
 
 /** The credentials file types {@link credentialsFromJson} accepts. */

@@ -12,7 +12,7 @@ export function exchange<T>(
   options: HttpOptions = {},
 ): Promise<T> {
   return withRetry(
-    async () => parse(await sendRequest(request, options.timeoutMs, options.signal)),
+    async () => parse(await sendRequest(request, options.timeoutMs, options.signal, options.ca)),
     options.retry,
     options.signal,
   );

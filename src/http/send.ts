@@ -3,6 +3,8 @@ import { sendMutualTls } from './send-mtls.js';
 import type { HttpRequest, HttpResponse } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Token servers answer in kilobytes; more is not a token response. */
+const MAX_TRUSTED_RESPONSE_BYTES = 1024 * 1024;
 
 /**
  * Sends one request and reads the whole body, bounded by `timeoutMs`. Failures become
@@ -13,11 +15,13 @@ export async function sendRequest(
   request: HttpRequest,
   timeoutMs: number = DEFAULT_TIMEOUT_MS,
   signal?: AbortSignal,
+  ca?: string,
 ): Promise<HttpResponse> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   try {
     if (request.clientCertificate) return await sendMutualTls(request, combined);
+    if (ca !== undefined) return await sendTrusting(request, ca, combined);
     const response = await fetch(request.url, {
       method: request.method,
       headers: request.headers,
@@ -42,6 +46,49 @@ export async function sendRequest(
       safeCause(error),
     );
   }
+}
+
+/**
+ * HTTPS trusting only `ca`: fetch takes no CA without the undici package. node:https loads on
+ * first use, as only private-CA token servers need it.
+ */
+async function sendTrusting(
+  request: HttpRequest,
+  ca: string,
+  signal: AbortSignal,
+): Promise<HttpResponse> {
+  if (!request.url.startsWith('https:')) {
+    throw new TypeError('a trusted CA applies to https URLs only');
+  }
+  const { request: httpsRequest } = await import('node:https');
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      request.url,
+      { method: request.method, headers: request.headers, ca, signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_TRUSTED_RESPONSE_BYTES) req.destroy(new Error('response too large'));
+          else chunks.push(chunk);
+        });
+        res.on('error', reject);
+        res.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            for (const one of Array.isArray(value) ? value : [value ?? '']) {
+              headers.append(name, one);
+            }
+          }
+          const body = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers, body });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(request.body);
+  });
 }
 
 /** The URL without its query string, which may carry a code or token. */

@@ -30,6 +30,11 @@ export interface HttpOptions {
   retry?: Partial<RetryPolicy>;
   /** Stops the request and any backoff wait. */
   signal?: AbortSignal;
+  /**
+   * PEM certificates of the only authorities trusted for this server's TLS certificate, for
+   * token servers with a private CA (GDCH). Default: Node's bundled roots.
+   */
+  ca?: string;
 }
 
 export interface RetryPolicy {

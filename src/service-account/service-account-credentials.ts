@@ -12,6 +12,7 @@ import {
   readCredentialsFile,
   requireObject,
 } from '../credentials/credentials-file.js';
+import { bytesOf, type SignResult, type SigningCredentials } from '../credentials/signing.js';
 import { requestToken } from '../credentials/token-endpoint.js';
 import { signJwt, type JwtClaims } from './jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';
@@ -57,7 +58,10 @@ export interface ServiceAccountOptions extends CredentialsOptions {
  * const headers = await credentials.getRequestHeaders();
  * ```
  */
-export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions> {
+export class ServiceAccountCredentials
+  extends Credentials<ServiceAccountOptions>
+  implements SigningCredentials
+{
   readonly type = 'service_account';
   readonly #signer: KeyObjectSigner;
 
@@ -111,6 +115,27 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
 
   get subject(): string | undefined {
     return this.options.subject;
+  }
+
+  /**
+   * Signs `data` locally with the private key (RSASSA-PKCS1-v1_5 SHA-256 for RSA keys, what
+   * Cloud Storage signed URLs need; ES256 for P-256 keys).
+   *
+   * @example
+   * ```ts
+   * const { signature, signerEmail } = await credentials.sign('bytes to sign');
+   * ```
+   */
+  async sign(data: string | Uint8Array): Promise<SignResult> {
+    return {
+      signature: this.#signer.sign(bytesOf(data)),
+      signerEmail: this.options.clientEmail,
+      keyId: this.options.privateKeyId,
+    };
+  }
+
+  async getSignerEmail(): Promise<string> {
+    return this.options.clientEmail;
   }
 
   /** New credentials acting as `subject` through domain-wide delegation. */

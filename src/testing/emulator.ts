@@ -1,5 +1,6 @@
 /** Starting and stopping an emulator, and the handle tests hold. */
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { EmulatorContext } from './context.js';
 import { generateKeysAsync } from './keys.js';
@@ -38,7 +39,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   checkLatency(latencyMs);
   const projectId = options.projectId ?? 'emulated-project';
 
-  const server = createServer();
+  const server = options.tls ? createTlsServer(options.tls) : createServer();
   const keys = Promise.all([generateKeysAsync('RS256'), generateKeysAsync('RS256')]);
   const hostname = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -54,7 +55,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const [signingKey, serviceAccountKey] = await keys;
     const state = new EmulatorState(
       {
-        url: `http://${host}`,
+        url: `${options.tls ? 'https' : 'http'}://${host}`,
         projectId,
         tokenLifetimeSec,
         latencyMs,

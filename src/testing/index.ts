@@ -37,3 +37,4 @@ export {
   type ProviderKind,
 } from './federation.js';
 export { createWorkforceUser, type WorkforceUserJson } from './routes/sts-users.js';
+export { createGdchServiceAccount, type GdchServiceAccountJson } from './routes/gdch.js';

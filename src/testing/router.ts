@@ -72,6 +72,22 @@ export function json(
   };
 }
 
+/** Request bodies larger than this are not parsed as JSON. */
+const MAX_JSON_BODY_CHARS = 1024 * 1024;
+
+/** A request body that is a JSON object, or undefined for anything else (too big, malformed, an array...). */
+export function jsonObjectBody(text: string): Record<string, unknown> | undefined {
+  let body: unknown;
+  try {
+    body = text.length <= MAX_JSON_BODY_CHARS ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+  return body !== null && typeof body === 'object' && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : undefined;
+}
+
 /** How an OAuth error thrown by a handler is answered. */
 export function oauthErrorResponse(error: OAuthError): RouteResponse {
   return json(error.status, error.toBody(), { 'cache-control': 'no-store', pragma: 'no-cache' });

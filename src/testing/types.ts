@@ -21,6 +21,8 @@ export interface EmulatorOptions {
    * given. Default `false` (Google's usual behaviour).
    */
   rotateRefreshTokens?: boolean;
+  /** Serve HTTPS with this PEM key and certificate (e.g. one signed by a test CA). Default HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 /**

@@ -11,13 +11,12 @@ import { authenticateCaller } from '../callers.js';
 import type { EmulatorModule } from '../context.js';
 import { apiErrorBody } from '../google-errors.js';
 import { serviceAccountIdToken } from '../id-tokens.js';
-import { json, type EmulatorRequest, type RouteResponse } from '../router.js';
+import { json, jsonObjectBody, type EmulatorRequest, type RouteResponse } from '../router.js';
 import type { EmulatorState, ServiceAccountRecord } from '../state.js';
 
 export const IAM_CREDENTIALS_PREFIX = '/v1/projects/-/serviceAccounts/';
 
 const MAX_LIFETIME_SEC = 43_200;
-const MAX_BODY_CHARS = 1024 * 1024;
 
 type Method = 'generateAccessToken' | 'generateIdToken' | 'signBlob' | 'signJwt';
 
@@ -166,16 +165,9 @@ function refusalBody(refusal: Refusal): Record<string, unknown> {
 }
 
 function parseBody(text: string): Record<string, unknown> {
-  let body: unknown;
-  try {
-    body = text.length <= MAX_BODY_CHARS ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new Refusal(400, 'Invalid JSON payload received.');
-  }
-  return body as Record<string, unknown>;
+  const body = jsonObjectBody(text);
+  if (!body) throw new Refusal(400, 'Invalid JSON payload received.');
+  return body;
 }
 
 /** `projects/-/serviceAccounts/EMAIL` names → emails. */

@@ -6,6 +6,7 @@ import type { EmulatorModule } from '../context.js';
 import { certificates } from './certs.js';
 import { cloudRunService } from './cloud-run.js';
 import { echoApi } from './echo.js';
+import { gdchTokenEndpoint } from './gdch.js';
 import { iamCredentialsApi } from './iam-credentials.js';
 import { iapKeys } from './iap.js';
 import { metadataServer } from './metadata.js';
@@ -35,4 +36,5 @@ export const routeModules: readonly EmulatorModule[] = [
   securityTokenService,
   workforceUserEndpoints,
   awsMetadata,
+  gdchTokenEndpoint,
 ];
