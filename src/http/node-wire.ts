@@ -7,7 +7,7 @@ import {
 import type * as HttpsModule from 'node:https';
 import type { Socket } from 'node:net';
 import type * as TlsModule from 'node:tls';
-import { NetworkError } from '../errors.js';
+import { AuthError, NetworkError } from '../errors.js';
 import { proxyAuthorization, proxyFor } from './proxy.js';
 import { MAX_RESPONSE_BYTES, responseTooLarge, transportError } from './send.js';
 import type { HttpOptions, HttpRequest, HttpResponse, ResponseHeaders } from './types.js';
@@ -84,8 +84,10 @@ export async function sendWithNode(
   try {
     return await attempt(send, target, request, timeoutMs, signal);
   } catch (error) {
-    if (!(error instanceof StaleSocket)) throw error;
-    return attempt(send, target, request, timeoutMs, signal);
+    if (error instanceof StaleSocket) return attempt(send, target, request, timeoutMs, signal);
+    if (error instanceof AuthError) throw error;
+    // node:http threw before sending (a header value it refuses, say).
+    throw transportError(error, request.url, { aborted: false, timedOut: false, timeoutMs });
   }
 }
 
@@ -140,7 +142,7 @@ function tunnelThrough(agent: Agent, proxy: URL, tls: Tls): void {
       }
       done(
         null,
-        tls.connect({ ...options, socket, servername: options.servername || options.host }),
+        tls.connect({ ...options, socket, servername: options.servername ?? options.host }),
       );
     });
     connect.once('error', (error) => done(error));
@@ -189,17 +191,6 @@ function attempt(
         }),
       );
     };
-    const onAbort = () => req.destroy(new Error('aborted'));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      req.destroy(new Error('timeout'));
-    }, timeoutMs);
-    if (signal?.aborted) {
-      clearTimeout(timer);
-      reject(transportError(undefined, request.url, { aborted: true, timedOut, timeoutMs }));
-      return;
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
     const req = send(target, (response) => {
       responded = true;
       const chunks: Buffer[] = [];
@@ -223,6 +214,13 @@ function attempt(
       response.on('error', fail);
     });
     req.on('error', fail);
+    const onAbort = () => req.destroy(new Error('aborted'));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      req.destroy(new Error('timeout'));
+    }, timeoutMs);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
     req.end(request.body);
   });
 }
