@@ -1,4 +1,5 @@
 import { InvalidOptionsError, TokenResponseError } from '../errors.js';
+import { apiClientHeader } from '../http/api-client-header.js';
 import { defaultMetadataClient, type MetadataClient } from '../metadata/metadata-client.js';
 import { serviceAccountPath } from '../metadata/metadata-request.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
@@ -60,6 +61,7 @@ export class ComputeCredentials extends Credentials<ComputeCredentialsOptions> {
     const path = `${this.#accountPath()}/identity`;
     const token = await this.metadataClient.get(path, {
       query: { audience, format: 'full' },
+      headers: apiClientHeader('mds', 'it'),
       http: this.options.http,
     });
     if (!token.trim()) {
@@ -79,6 +81,7 @@ export class ComputeCredentials extends Credentials<ComputeCredentialsOptions> {
     const body = await this.metadataClient.get<MetadataToken>(path, {
       json: true,
       query: { scopes },
+      headers: apiClientHeader('mds'),
       http: this.options.http,
     });
     return parseMetadataToken(body, path, fetchedAt);

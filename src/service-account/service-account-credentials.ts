@@ -13,6 +13,7 @@ import {
   requireObject,
 } from '../credentials/credentials-file.js';
 import { requestToken } from '../credentials/token-endpoint.js';
+import { apiClientHeader } from '../http/api-client-header.js';
 import { signJwt, type JwtClaims } from './jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';
 import { KeyObjectSigner, parsePrivateKey } from './signer.js';
@@ -145,7 +146,7 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
     const response = await requestToken(
       tokenUri,
       { grant_type: JWT_BEARER, assertion },
-      { http: this.options.http },
+      { http: this.options.http, headers: apiClientHeader('sa') },
     );
     return {
       accessToken: response.accessToken as string,
@@ -179,7 +180,7 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
     const response = await requestToken(
       tokenUri,
       { grant_type: JWT_BEARER, assertion },
-      { http: this.options.http, expect: 'id_token' },
+      { http: this.options.http, headers: apiClientHeader('sa', 'it'), expect: 'id_token' },
     );
     return response.idToken as string;
   }
