@@ -63,7 +63,12 @@ class TokenSlot {
 
 type TokensListener = (tokens: TokensEvent) => void;
 
-const AUDIENCE_SLOTS = 100;
+/**
+ * Self-signed JWTs kept per audience (API origin): a process talking to up to this many origins
+ * signs each once per token lifetime. A slot holds one ~1 KB JWT and its headers, so the bound
+ * is ~15 MB per credentials object at worst (bench: self-signed JWT memory).
+ */
+export const AUDIENCE_SLOTS = 10_000;
 const FAILED_REFRESH_COOLDOWN_MS = 10_000;
 
 /**
@@ -84,14 +89,18 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
   /** The credentials file `type` this class stands for, e.g. `service_account`. */
   abstract readonly type: string;
 
-  protected readonly options: Readonly<O>;
+  declare protected readonly options: Readonly<O>;
   readonly scopes: readonly string[];
   readonly #slot = new TokenSlot();
   #audienceSlots?: LRUCache<string, TokenSlot>;
   readonly #listeners = new Set<TokensListener>();
 
   constructor(options: O) {
-    this.options = Object.freeze({ ...options });
+    // Not enumerable: a spread or a JSON.stringify of credentials must not carry a key or secret.
+    Object.defineProperty(this, 'options', {
+      value: Object.freeze({ ...options }),
+      enumerable: false,
+    });
     this.scopes = Object.freeze(normalizeScopes(options.scopes));
   }
 

@@ -16,6 +16,7 @@ import { requestToken } from '../credentials/token-endpoint.js';
 import { apiClientHeader } from '../http/api-client-header.js';
 import { signJwt, type JwtClaims } from './jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';
+import { privateKeys } from './private-key-cache.js';
 import { KeyObjectSigner, parsePrivateKey } from './signer.js';
 
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -60,7 +61,7 @@ export interface ServiceAccountOptions extends CredentialsOptions {
  */
 export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions> {
   readonly type = 'service_account';
-  readonly #signer: KeyObjectSigner;
+  #signer?: KeyObjectSigner;
 
   constructor(options: ServiceAccountOptions) {
     const source = options.source ?? 'service account credentials';
@@ -76,9 +77,7 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
         field: 'private_key',
       });
     }
-    const key = parsePrivateKey(options.privateKey, source);
-    super({ ...options, privateKey: key });
-    this.#signer = new KeyObjectSigner(key, options.privateKeyId, source);
+    super(options);
   }
 
   /** Builds credentials from a parsed `service_account` JSON key. */
@@ -141,7 +140,7 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
         ...(this.scopes.length > 0 && { scope: this.scopes.join(' ') }),
         ...(this.options.subject && { sub: this.options.subject }),
       },
-      this.#signer,
+      this.#keySigner(),
     );
     const response = await requestToken(
       tokenUri,
@@ -175,7 +174,7 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
         exp: iat + JWT_LIFETIME_SEC,
         target_audience: audience,
       },
-      this.#signer,
+      this.#keySigner(),
     );
     const response = await requestToken(
       tokenUri,
@@ -183,6 +182,23 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
       { http: this.options.http, headers: apiClientHeader('sa', 'it'), expect: 'id_token' },
     );
     return response.idToken as string;
+  }
+
+  /**
+   * The signer, made on first use: the key is parsed then (once per key in the process), so
+   * building credentials costs no key parsing, and a bad key fails the first token request.
+   */
+  #keySigner(): KeyObjectSigner {
+    if (!this.#signer) {
+      const { privateKey, privateKeyId } = this.options;
+      const source = this.options.source ?? 'service account credentials';
+      const key =
+        typeof privateKey === 'string'
+          ? privateKeys.get(privateKey, source)
+          : parsePrivateKey(privateKey, source);
+      this.#signer = new KeyObjectSigner(key, privateKeyId, source);
+    }
+    return this.#signer;
   }
 
   /** Self-signed JWTs were asked for, or the universe has no token endpoint for the grant. */
@@ -210,7 +226,7 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
       );
     }
     return {
-      accessToken: await signJwt(claims, this.#signer),
+      accessToken: await signJwt(claims, this.#keySigner()),
       expiresAt: (iat + JWT_LIFETIME_SEC) * 1000,
     };
   }
