@@ -92,13 +92,6 @@ export function both(a: Target, b: Target): Target {
   return { text: `${a.text}; ${b.text}`, met };
 }
 
-/** For ops/s: warrant at least `fraction` of the floor. */
-export function atLeastFloorFraction(fraction: number, w: Measured, floor: Measured): Target {
-  const text = `≥ ${fraction}× floor`;
-  if (!w.sample || !floor.sample) return { text };
-  return { text, met: w.sample.median >= fraction * floor.sample.median };
-}
-
 /** Every repetition equal to `value` (token-endpoint hits). */
 export function exactlyEveryTime(value: number, w: Measured): Target {
   const text = `= ${value} every run`;

