@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
+import { AUDIENCE_SLOTS } from '../src/credentials/credentials.js';
 import { AuthError, HttpError } from '../src/errors.js';
 import { FakeCredentials, FakeScript, ManualClock } from './support/fake-credentials.js';
 
@@ -208,6 +209,18 @@ describe('Credentials token lifecycle', () => {
     assert.deepEqual(script.audiences.sort(), ['aud:one', 'aud:two']);
     await credentials.getRequestHeaders('aud:one');
     assert.equal(script.fetches, 2);
+  });
+
+  it(`fetches one token per audience for ${AUDIENCE_SLOTS} audiences in rotation, then serves them all from cache`, async () => {
+    const { script, credentials } = setup();
+    const audiences = Array.from({ length: AUDIENCE_SLOTS }, (_, i) => `aud:https://api${i}.test/`);
+    for (let round = 0; round < 2; round++) {
+      for (const audience of audiences) await credentials.getRequestHeaders(audience);
+    }
+    assert.equal(script.fetches, AUDIENCE_SLOTS);
+    await credentials.getRequestHeaders('aud:one-more');
+    await credentials.getRequestHeaders(audiences[0]);
+    assert.equal(script.fetches, AUDIENCE_SLOTS + 2, 'past the bound, the least recent is dropped');
   });
 
   it('invalidate() with a stale token is a no-op, with the current one forces a refresh', async () => {

@@ -61,8 +61,12 @@ describe('no secret in any error', () => {
 
     // A PEM that does not parse.
     const brokenPem = key.privateKeyPem.replace(/[A-Za-z]{10}/, 'AAAAAAAAAA');
-    await record('unparseable key', () =>
-      ServiceAccountCredentials.fromJson(serviceAccountJson(key, { private_key: brokenPem })),
+    // Keys are parsed on first use, so the first token request is what fails.
+    await record(
+      'unparseable key',
+      ServiceAccountCredentials.fromJson(serviceAccountJson(key, { private_key: brokenPem }), {
+        scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+      }).getAccessToken(),
     );
 
     // Servers that echo the request back in their error text.
@@ -385,6 +389,17 @@ describe('no secret in any error', () => {
           `${what}: an error shows a secret (${secret.slice(0, 6)}…)`,
         );
       }
+    }
+  });
+
+  it('keeps the private key and client secret out of a spread or JSON of credentials', () => {
+    const key = generateTestKey();
+    const sa = ServiceAccountCredentials.fromJson(serviceAccountJson(key));
+    const user = UserCredentials.fromJson(emulator.current.authorizedUser);
+    for (const credentials of [sa, user]) {
+      const shown = `${JSON.stringify({ ...credentials })} ${JSON.stringify(credentials)} ${everythingShown(credentials)}`;
+      assert.ok(!shown.includes(key.privateKeyPem.split('\n')[1]));
+      assert.ok(!shown.includes(emulator.current.authorizedUser.client_secret));
     }
   });
 

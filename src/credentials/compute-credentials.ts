@@ -1,4 +1,5 @@
 import { InvalidOptionsError, TokenResponseError } from '../errors.js';
+import { apiClientHeader } from '../http/api-client-header.js';
 import { defaultMetadataClient, type MetadataClient } from '../metadata/metadata-client.js';
 import { serviceAccountPath } from '../metadata/metadata-request.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
@@ -91,6 +92,7 @@ export class ComputeCredentials
     const path = `${this.#accountPath()}/identity`;
     const token = await this.metadataClient.get(path, {
       query: { audience, format: 'full' },
+      headers: apiClientHeader('mds', 'it'),
       http: this.options.http,
     });
     const idToken = headerSafeToken(token.trim(), 'ID token', `metadata ${path}`, path);
@@ -111,6 +113,7 @@ export class ComputeCredentials
     const body = await this.metadataClient.get<MetadataToken>(path, {
       json: true,
       query: { scopes },
+      headers: apiClientHeader('mds'),
       http: this.options.http,
     });
     return parseMetadataToken(body, path, fetchedAt);

@@ -4,6 +4,7 @@
  * each answer into a typed result or a typed error. Impersonated and compute credentials use it.
  */
 import { OAuthError, TokenResponseError } from '../errors.js';
+import { apiClientHeader } from '../http/api-client-header.js';
 import { exchange } from '../http/exchange.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
@@ -51,6 +52,8 @@ export function buildIamRequest(
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
     accept: 'application/json',
+    ...(method === 'generateAccessToken' && apiClientHeader('imp')),
+    ...(method === 'generateIdToken' && apiClientHeader('imp', 'it')),
   };
   call.headers.forEach((value, name) => {
     headers[name] = value;

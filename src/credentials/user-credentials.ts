@@ -10,6 +10,7 @@ import {
   requireType,
   type CredentialsJson,
 } from './credentials-file.js';
+import { apiClientHeader } from '../http/api-client-header.js';
 import { requestToken } from './token-endpoint.js';
 
 const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -159,7 +160,7 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
           refresh_token: this.#refreshToken,
           scope: this.scopes.length > 0 ? this.scopes.join(' ') : undefined,
         },
-        { http: this.options.http },
+        { http: this.options.http, headers: apiClientHeader('u') },
       );
     } catch (error) {
       throw error instanceof OAuthError && error.code === 'ERR_INVALID_GRANT'

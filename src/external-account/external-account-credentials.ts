@@ -1,4 +1,5 @@
 import { AuthError, InvalidCredentialsError } from '../errors.js';
+import { apiClientHeader } from '../http/api-client-header.js';
 import {
   ImpersonatedCredentials,
   type ImpersonatedIdTokenOptions,
@@ -175,6 +176,7 @@ export class ExternalAccountCredentials
         // Workforce pools bill STS to a project, unless an OAuth client pays for it.
         options: userProject && !client ? { userProject } : undefined,
         client,
+        headers: apiClientHeader('ext'),
         clientCertificate: this.#certificate && {
           ...(await this.#certificate.clientCertificate()),
           ca: this.options.stsCa,

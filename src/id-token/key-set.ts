@@ -7,7 +7,7 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { TokenResponseError } from '../errors.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
-import type { HttpRequest, HttpResponse } from '../http/types.js';
+import type { HttpRequest, HttpResponse, ResponseHeaders } from '../http/types.js';
 
 /** How a key endpoint publishes its keys. */
 export type KeySetFormat = 'jwks' | 'pem';
@@ -116,7 +116,7 @@ function verificationKey(kid: string, key: KeyObject): VerificationKey | undefin
   return undefined;
 }
 
-function maxAge(headers: Headers): number | undefined {
+function maxAge(headers: ResponseHeaders): number | undefined {
   const match = /(?:^|,)\s*max-age\s*=\s*"?(\d+)"?/i.exec(headers.get('cache-control') ?? '');
   if (!match) return undefined;
   const age = Number(headers.get('age') ?? 0);

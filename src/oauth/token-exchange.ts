@@ -48,6 +48,8 @@ export interface TokenExchangeRequest {
   client?: BasicClient;
   /** A client certificate: the request goes over mutual TLS (X.509 federation). */
   clientCertificate?: ClientCertificate;
+  /** Extra request headers, e.g. Google's `x-goog-api-client`. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** An OAuth client authenticating with HTTP Basic; STS clients may have no secret. */
@@ -84,7 +86,10 @@ export interface TokenExchangeResponse extends TokenResponse {
  * ```
  */
 export function buildTokenExchangeRequest(request: TokenExchangeRequest): HttpRequest {
-  const headers = request.client ? basicAuthorization(request.client) : {};
+  const headers = {
+    ...request.headers,
+    ...(request.client ? basicAuthorization(request.client) : {}),
+  };
   const built = buildTokenRequest(request.tokenUrl, exchangeParams(request), headers);
   return request.clientCertificate
     ? { ...built, clientCertificate: request.clientCertificate }

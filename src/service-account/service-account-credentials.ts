@@ -14,8 +14,10 @@ import {
 } from '../credentials/credentials-file.js';
 import { bytesOf, type SignResult, type SigningCredentials } from '../credentials/signing.js';
 import { requestToken } from '../credentials/token-endpoint.js';
+import { apiClientHeader } from '../http/api-client-header.js';
 import { signJwt, type JwtClaims } from './jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';
+import { privateKeys } from './private-key-cache.js';
 import { KeyObjectSigner, parsePrivateKey } from './signer.js';
 
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -63,7 +65,7 @@ export class ServiceAccountCredentials
   implements SigningCredentials
 {
   readonly type = 'service_account';
-  readonly #signer: KeyObjectSigner;
+  #signer?: KeyObjectSigner;
 
   constructor(options: ServiceAccountOptions) {
     const source = options.source ?? 'service account credentials';
@@ -79,9 +81,7 @@ export class ServiceAccountCredentials
         field: 'private_key',
       });
     }
-    const key = parsePrivateKey(options.privateKey, source);
-    super({ ...options, privateKey: key });
-    this.#signer = new KeyObjectSigner(key, options.privateKeyId, source);
+    super(options);
   }
 
   /** Builds credentials from a parsed `service_account` JSON key. */
@@ -128,7 +128,7 @@ export class ServiceAccountCredentials
    */
   async sign(data: string | Uint8Array): Promise<SignResult> {
     return {
-      signature: this.#signer.sign(bytesOf(data)),
+      signature: this.#keySigner().sign(bytesOf(data)),
       signerEmail: this.options.clientEmail,
       keyId: this.options.privateKeyId,
     };
@@ -171,12 +171,12 @@ export class ServiceAccountCredentials
         ...(this.scopes.length > 0 && { scope: this.scopes.join(' ') }),
         ...(this.options.subject && { sub: this.options.subject }),
       },
-      this.#signer,
+      this.#keySigner(),
     );
     const response = await requestToken(
       tokenUri,
       { grant_type: JWT_BEARER, assertion },
-      { http: this.options.http },
+      { http: this.options.http, headers: apiClientHeader('sa') },
     );
     return {
       accessToken: response.accessToken as string,
@@ -205,14 +205,31 @@ export class ServiceAccountCredentials
         exp: iat + JWT_LIFETIME_SEC,
         target_audience: audience,
       },
-      this.#signer,
+      this.#keySigner(),
     );
     const response = await requestToken(
       tokenUri,
       { grant_type: JWT_BEARER, assertion },
-      { http: this.options.http, expect: 'id_token' },
+      { http: this.options.http, headers: apiClientHeader('sa', 'it'), expect: 'id_token' },
     );
     return response.idToken as string;
+  }
+
+  /**
+   * The signer, made on first use: the key is parsed then (once per key in the process), so
+   * building credentials costs no key parsing, and a bad key fails the first token request.
+   */
+  #keySigner(): KeyObjectSigner {
+    if (!this.#signer) {
+      const { privateKey, privateKeyId } = this.options;
+      const source = this.options.source ?? 'service account credentials';
+      const key =
+        typeof privateKey === 'string'
+          ? privateKeys.get(privateKey, source)
+          : parsePrivateKey(privateKey, source);
+      this.#signer = new KeyObjectSigner(key, privateKeyId, source);
+    }
+    return this.#signer;
   }
 
   /** Self-signed JWTs were asked for, or the universe has no token endpoint for the grant. */
@@ -240,7 +257,7 @@ export class ServiceAccountCredentials
       );
     }
     return {
-      accessToken: await signJwt(claims, this.#signer),
+      accessToken: await signJwt(claims, this.#keySigner()),
       expiresAt: (iat + JWT_LIFETIME_SEC) * 1000,
     };
   }
