@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../platform/fs.js';
 import { InvalidCredentialsError } from '../errors.js';
 
 /** A parsed credentials JSON object, before it is checked field by field. */

@@ -15,7 +15,8 @@ import {
 import { requestToken } from '../credentials/token-endpoint.js';
 import { signJwt, type JwtClaims } from './jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';
-import { KeyObjectSigner, parsePrivateKey } from './signer.js';
+import { keySigner } from './key-signer.js';
+import type { Signer } from './signer.js';
 
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -59,7 +60,7 @@ export interface ServiceAccountOptions extends CredentialsOptions {
  */
 export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions> {
   readonly type = 'service_account';
-  readonly #signer: KeyObjectSigner;
+  readonly #signer: Signer;
 
   constructor(options: ServiceAccountOptions) {
     const source = options.source ?? 'service account credentials';
@@ -75,9 +76,9 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
         field: 'private_key',
       });
     }
-    const key = parsePrivateKey(options.privateKey, source);
+    const { signer, key } = keySigner(options.privateKey, options.privateKeyId, source);
     super({ ...options, privateKey: key });
-    this.#signer = new KeyObjectSigner(key, options.privateKeyId, source);
+    this.#signer = signer;
   }
 
   /** Builds credentials from a parsed `service_account` JSON key. */

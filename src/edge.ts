@@ -1,0 +1,76 @@
+/**
+ * The entry for runtimes with WebCrypto and fetch but no Node built-ins (workerd, Deno, Bun,
+ * browsers, other workers), chosen by package.json's export conditions and bundled by
+ * scripts/bundle.mjs with each `./platform` seam (`x.js`) swapped for its `x.web.js`. The same
+ * names as the Node entry where the feature works there; Node-only features throw NodeOnlyError.
+ */
+export * from './errors.js';
+export type { HttpOptions, RetryPolicy } from './http/types.js';
+export {
+  Credentials,
+  DEFAULT_REFRESH_MARGIN_MS,
+  DEFAULT_UNIVERSE_DOMAIN,
+  type CredentialsOptions,
+  type TokenRequest,
+  type TokenResult,
+  type TokensEvent,
+} from './credentials/credentials.js';
+export {
+  UserCredentials,
+  parseAuthorizedUser,
+  type UserCredentialsOptions,
+} from './credentials/user-credentials.js';
+export {
+  buildTokenRequest,
+  parseTokenResponse,
+  requestToken,
+  type TokenResponse,
+} from './credentials/token-endpoint.js';
+export {
+  ServiceAccountCredentials,
+  GOOGLE_TOKEN_URL,
+  type ServiceAccountOptions,
+} from './service-account/service-account-credentials.js';
+export {
+  parseServiceAccountKey,
+  type ServiceAccountKey,
+} from './service-account/service-account-key.js';
+export type { Signer, SigningAlgorithm } from './service-account/signer.js';
+export { WebCryptoSigner } from './service-account/webcrypto-signer.js';
+export {
+  credentialsFromJson,
+  loadCredentialsFile,
+  SUPPORTED_CREDENTIALS_TYPES,
+  type LoadCredentialsOptions,
+} from './credentials/load-credentials.js';
+export {
+  AuthorizedClient,
+  type AuthorizedClientOptions,
+  type GoogleApisAuth,
+} from './transport/authorized-client.js';
+export type { TokenStore } from './store/token-store.js';
+export { TokenStoreError } from './store/token-store.js';
+export { MemoryTokenStore } from './store/memory-token-store.js';
+export {
+  IdTokenCredentials,
+  type IdTokenCredentialsOptions,
+} from './credentials/id-token-credentials.js';
+export {
+  GOOGLE_CERTS_URL,
+  GOOGLE_ISSUERS,
+  GOOGLE_JWKS_URL,
+  IAP_ISSUER,
+  IAP_JWKS_URL,
+  IdTokenVerifier,
+  verifyIapJwt,
+  verifyIdToken,
+  type IdTokenVerifierOptions,
+  type VerifiedIdToken,
+  type VerifyIapJwtOptions,
+  type VerifyIdTokenOptions,
+} from './id-token/verifier.js';
+export type { IdTokenPayload } from './id-token/claims.js';
+export type { JwsHeader } from './id-token/jws.js';
+export type { IdTokenAlgorithm } from './id-token/key-set.js';
+export { PublicKeyCache, type PublicKeyCacheOptions } from './id-token/public-key-cache.js';
+export * from './platform/node-only.js';
