@@ -5,9 +5,10 @@
  * two entries share goes to a common chunk, keeping one copy of each class. Source maps chain
  * back through tsc's maps to src/*.ts. Run after `tsc -p tsconfig.build.json`.
  *
- * The edge entry (dist/edge/index.js, for workerd, Deno, Bun, browsers) is one self-contained
- * file: each module with a `.web.js` sibling is replaced by it, and any Node built-in left
- * fails the build, so nothing Node-only can slip into it.
+ * The edge entry (dist/edge/index.js, for workerd, Deno, Bun, browsers) is one file, its
+ * dependencies external too (the user's bundler or runtime resolves their browser builds): each
+ * module with a `.web.js` sibling is replaced by it, and any Node built-in left fails the build,
+ * so nothing Node-only can slip into it.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -53,7 +54,6 @@ await build({
   outdir: 'dist/edge',
   platform: 'neutral',
   target: 'es2022',
-  mainFields: ['module', 'main'],
-  conditions: ['worker', 'browser'],
+  packages: 'external',
   plugins: [webVariants],
 });

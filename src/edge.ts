@@ -73,4 +73,29 @@ export type { IdTokenPayload } from './id-token/claims.js';
 export type { JwsHeader } from './id-token/jws.js';
 export type { IdTokenAlgorithm } from './id-token/key-set.js';
 export { PublicKeyCache, type PublicKeyCacheOptions } from './id-token/public-key-cache.js';
+export { OAuthProvider, type LoginResult } from './oauth/provider.js';
+export type { OAuthProviderOptions } from './oauth/provider-options.js';
+export { ProviderRegistry, type ProviderRegistration } from './oauth/registry.js';
+export {
+  GOOGLE_PROVIDER,
+  PROVIDER_PRESETS,
+  type ProviderPreset,
+  type ProviderPresetName,
+} from './oauth/presets.js';
+export { ProviderSession, type ProviderSessionOptions } from './oauth/session.js';
+export { tokensFromJson, tokensToJson, type OAuthTokens } from './oauth/tokens.js';
+export { discoveryUrl } from './oauth/discovery.js';
+export type { ProviderEndpoint, ProviderMetadata } from './oauth/metadata.js';
+export type {
+  AuthorizationRedirect,
+  AuthorizationRequestOptions,
+  SavedAuthorization,
+} from './oauth/authorization.js';
+export type { IdTokenClaims } from './oauth/id-token-claims.js';
+export type { ClientAuthMethod, ClientPrivateKey } from './oauth/client-auth.js';
+export type { DevicePollOptions, PendingDeviceLogin } from './oauth/device.js';
+export type { TokenIntrospection } from './oauth/introspection.js';
+export type { TokenTypeHint } from './oauth/revocation.js';
+export type { UserInfo } from './oauth/userinfo.js';
+export { createCodeVerifier, codeChallengeS256, createState } from './flows/pkce.js';
 export * from './platform/node-only.js';

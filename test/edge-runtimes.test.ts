@@ -1,7 +1,8 @@
 // warrant's edge entry in the real runtimes, loaded as users load it there: through package.json's
 // export conditions from a project depending on warrant, bundled with esbuild for workerd and
 // Chromium. Each mints service-account tokens against the emulator, calls its API, and verifies
-// a Google ID token and an IAP JWT; Chromium only verifies (see docs/edge.md).
+// a Google ID token and an IAP JWT, and drives the generic OAuth provider; Chromium only
+// verifies (see docs/edge.md).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -84,7 +85,7 @@ if (edgeRuntimesEnabled)
       await project?.remove();
     });
 
-    it('workerd without nodejs_compat: mints, calls the API, verifies, and reuses its caches when warm', async () => {
+    it('workerd without nodejs_compat: mints, calls the API, verifies, runs the OAuth provider, and reuses its caches when warm', async () => {
       const workerd = await runtimeBinary('workerd');
       const { dir } = project;
       await writeFile(
@@ -129,7 +130,7 @@ const worker :Workerd.Worker = (
       assertScenario(result, input, emulator.current);
     });
 
-    it('Deno: loads the deno export, mints, calls the API, verifies, and reuses its caches', async () => {
+    it('Deno: loads the deno export, mints, calls the API, verifies, runs the OAuth provider, and reuses its caches', async () => {
       const deno = await runtimeBinary('deno');
       const main = await writeMain(project.dir, input);
       const { stdout } = await run(
@@ -140,7 +141,7 @@ const worker :Workerd.Worker = (
       assertScenario(resultOf(stdout), input, emulator.current);
     });
 
-    it('Bun: loads the bun export, mints, calls the API, verifies, and reuses its caches', async () => {
+    it('Bun: loads the bun export, mints, calls the API, verifies, runs the OAuth provider, and reuses its caches', async () => {
       const bun = await runtimeBinary('bun');
       const main = await writeMain(project.dir, input);
       const { stdout } = await run(bun, [main], { ...RUN_LIMIT, cwd: project.dir });

@@ -2,7 +2,7 @@
 // the same API: each must answer exactly as its node:crypto twin does. test/edge-runtimes.test.ts
 // proves them again inside the real runtimes.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { AuthError, NodeOnlyError } from '../src/errors.js';
 import { JwsBytes as NodeJwsBytes } from '../src/id-token/jws-bytes.js';
@@ -13,6 +13,7 @@ import { encodeBase64, encodeBase64url } from '../src/platform/base64url.web.js'
 import * as nodeOnly from '../src/platform/node-only.js';
 import { readFile as webReadFile } from '../src/platform/fs.web.js';
 import { loadGaxios } from '../src/platform/gaxios.web.js';
+import { sha256Base64url } from '../src/platform/sha256.web.js';
 import { subtle } from '../src/platform/subtle.js';
 import { WebCryptoSigner } from '../src/service-account/webcrypto-signer.js';
 
@@ -135,6 +136,13 @@ describe('WebCrypto key sets and signatures', () => {
     assert.equal(web.text(encodeBase64url('é∑😀')), 'é∑😀');
     assert.equal(web.text('_w'), false);
     assert.equal(web.text(encodeBase64url('\ufeff{}')), '\ufeff{}');
+  });
+
+  it('hashes SHA-256 as node:crypto does at every padding boundary (the PKCE challenge)', () => {
+    for (const length of [0, 1, 43, 55, 56, 63, 64, 65, 86, 119, 128, 1000]) {
+      const text = 'abcdefghijklmnopqrstuvwxyz0123456789-._~'.repeat(30).slice(0, length);
+      assert.equal(sha256Base64url(text), createHash('sha256').update(text).digest('base64url'));
+    }
   });
 
   it('encodes base64url and base64 as Buffer does', () => {

@@ -13,7 +13,8 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { Emulator } from '../../src/testing/index.js';
+import { createHash } from 'node:crypto';
+import type { AuthorizedUserJson, Emulator } from '../../src/testing/index.js';
 
 const run = promisify(execFile);
 
@@ -83,19 +84,28 @@ export interface ScenarioInput {
   iapJwt: string;
   iapAudience: string;
   iapJwksUrl: string;
+  user: AuthorizedUserJson;
+  authorizationUrl: string;
 }
 
-/** The scenario's input; the ES256 account is made once per emulator. */
+/** The scenario's input; its ES256 account and user are made once per emulator. */
 export async function scenarioInput(emulator: Emulator): Promise<ScenarioInput> {
   const iapAudience = '/projects/123/apps/edge-app';
-  const ecEmail = 'edge-es256@emulated-project.iam.gserviceaccount.com';
+  let accounts = ACCOUNTS.get(emulator);
+  if (!accounts) {
+    accounts = {
+      ecKey: emulator.createServiceAccount({
+        algorithm: 'ES256',
+        email: 'edge-es256@emulated-project.iam.gserviceaccount.com',
+      }),
+      // Without openid, so its refresh grant returns no ID token to verify against discovery.
+      user: emulator.createUser({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] }),
+    };
+    ACCOUNTS.set(emulator, accounts);
+  }
   return {
     rsaKey: emulator.serviceAccountKey,
-    ecKey: (EC_KEYS.get(emulator) ??
-      EC_KEYS.set(
-        emulator,
-        emulator.createServiceAccount({ algorithm: 'ES256', email: ecEmail }),
-      ).get(emulator)) as unknown,
+    ecKey: accounts.ecKey,
     echoUrl: emulator.echoUrl,
     audience: 'https://edge-service.example',
     jwksUrl: emulator.jwksUrl,
@@ -105,10 +115,12 @@ export async function scenarioInput(emulator: Emulator): Promise<ScenarioInput> 
     }),
     iapAudience,
     iapJwksUrl: `${emulator.url}/iap/verify/public_key-jwk`,
+    user: accounts.user,
+    authorizationUrl: `${emulator.url}/o/oauth2/v2/auth`,
   };
 }
 
-const EC_KEYS = new WeakMap<Emulator, unknown>();
+const ACCOUNTS = new WeakMap<Emulator, { ecKey: unknown; user: AuthorizedUserJson }>();
 
 /** The result of one verification run. */
 export interface VerifyRun {
@@ -127,12 +139,24 @@ export function assertVerified(run: VerifyRun, input: ScenarioInput, googleEmail
   assert.equal(run.forged, 'ERR_ID_TOKEN_SIGNATURE');
 }
 
+/** What the OAuth provider step reports. */
+interface OAuthRun {
+  codeVerifier: string;
+  codeChallenge: string;
+  state: number;
+  echo: { status: number; principal: string };
+}
+
 /**
  * Checks what runScenario reported: both API calls authorized, tokens verified, Node-only
  * features refused, and the second (warm) run served from the isolate's caches.
  */
 export function assertScenario(
-  result: { runs: (VerifyRun & Record<string, unknown>)[]; nodeOnly: string },
+  result: {
+    runs: (VerifyRun & Record<string, unknown>)[];
+    nodeOnly: string;
+    oauth: OAuthRun;
+  },
   input: ScenarioInput,
   emulator: Emulator,
 ): void {
@@ -145,8 +169,16 @@ export function assertScenario(
     assertVerified(run, input, rsaEmail);
   }
   assert.equal(result.nodeOnly, 'ERR_NODE_ONLY');
-  // One access token for both runs; an ID token per run; each key set fetched once.
-  assert.equal(emulator.hits.token, 3);
+  const { oauth } = result;
+  assert.equal(
+    oauth.codeChallenge,
+    createHash('sha256').update(oauth.codeVerifier).digest('base64url'),
+  );
+  assert.equal(oauth.state, 32);
+  assert.equal(oauth.echo.status, 200);
+  assert.match(oauth.echo.principal, /@/);
+  // One access token for both runs, an ID token per run, one refresh; each key set fetched once.
+  assert.equal(emulator.hits.token, 4);
   assert.equal(emulator.hits.jwks, 1);
   assert.equal(emulator.hits['iap-jwks'], 1);
 }
