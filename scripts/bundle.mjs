@@ -5,13 +5,12 @@
  * two entries share goes to a common chunk, keeping one copy of each class. Source maps chain
  * back through tsc's maps to src/*.ts. Run after `tsc -p tsconfig.build.json`.
  *
- * The edge entry (dist/edge/index.js, for workerd, Deno, Bun, browsers) is one file, its
- * dependencies external too (the user's bundler or runtime resolves their browser builds): each
- * module with a `.web.js` sibling is replaced by it, and any Node built-in left fails the build,
- * so nothing Node-only can slip into it.
+ * The edge entry (dist/edge/edge.js, for workerd, Deno, Bun, browsers) is tsc's modules with
+ * each `x.js` that has an `x.web.js` sibling replaced by it; a Node built-in it can still reach
+ * fails the build, so nothing Node-only can slip into it.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFile, cp, readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const common = {
@@ -34,26 +33,39 @@ await build({
   packages: 'external',
 });
 
-/** Resolves `./x.js` to `./x.web.js` where that exists: the per-runtime seams of src/platform and others. */
-const webVariants = {
-  name: 'web-variants',
-  setup(edge) {
-    edge.onResolve({ filter: /^\.\.?\/.*\.js$/ }, ({ path, resolveDir }) => {
-      const web = resolve(resolveDir, path.replace(/\.js$/, '.web.js'));
-      return existsSync(web) ? { path: web } : undefined;
-    });
-    edge.onResolve({ filter: /^node:/ }, ({ path, importer }) => ({
-      errors: [{ text: `${path} imported by ${importer}: the edge entry must not need Node` }],
-    }));
-  },
-};
+/**
+ * The edge entry: dist/src's modules, each one with a `.web.js` sibling replaced by it, kept as
+ * separate modules so a Worker's bundler drops what the Worker does not use (with
+ * `sideEffects: false`, jose only comes with the OAuth provider).
+ */
+const src = resolve('dist/src');
+const edge = resolve('dist/edge');
+await cp(src, edge, {
+  recursive: true,
+  filter: (path) => !/[\\/](cli|testing)$/.test(path) && !path.endsWith('.d.ts'),
+});
+for (const file of await readdir(edge, { recursive: true })) {
+  if (!/\.web\.js(\.map)?$/.test(file)) continue;
+  await copyFile(join(edge, file), join(edge, file.replace('.web.js', '.js')));
+  await rm(join(edge, file));
+}
 
+// Bundling the edge entry proves it: any Node built-in it can reach fails the build.
 await build({
   ...common,
-  entryPoints: { index: 'dist/src/edge.js' },
-  outdir: 'dist/edge',
+  entryPoints: [join(edge, 'edge.js')],
+  write: false,
+  sourcemap: false,
   platform: 'neutral',
-  target: 'es2022',
   packages: 'external',
-  plugins: [webVariants],
+  plugins: [
+    {
+      name: 'no-node-builtins',
+      setup(check) {
+        check.onResolve({ filter: /^node:/ }, ({ path, importer }) => ({
+          errors: [{ text: `${path} imported by ${importer}: the edge entry must not need Node` }],
+        }));
+      },
+    },
+  ],
 });

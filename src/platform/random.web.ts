@@ -1,5 +1,5 @@
 import type { webcrypto } from 'node:crypto';
-import { encodeBase64url } from './base64url.web.js';
+import { encodeBase64url } from './base64url.js';
 import type * as NodeRandom from './random.js';
 
 const webCrypto = (): webcrypto.Crypto => globalThis.crypto as webcrypto.Crypto;

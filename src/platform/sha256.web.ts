@@ -2,7 +2,7 @@
  * SHA-256 (FIPS 180-4) in plain code, for runtimes without node:crypto. WebCrypto's digest is
  * asynchronous, and the PKCE challenge is computed synchronously on every runtime.
  */
-import { encodeBase64url } from './base64url.web.js';
+import { encodeBase64url } from './base64url.js';
 import type * as NodeSha256 from './sha256.js';
 
 const K = Uint32Array.from([

@@ -52,8 +52,8 @@ export async function runtimeBinary(runtime: Runtime): Promise<string> {
 
 /** The built edge entry; npm test builds it before mocha runs. */
 export function checkEdgeBuild(): void {
-  if (!existsSync(join(REPO, 'dist/edge/index.js'))) {
-    throw new Error('dist/edge/index.js is missing: run `npm run build` first');
+  if (!existsSync(join(REPO, 'dist/edge/edge.js'))) {
+    throw new Error('dist/edge/edge.js is missing: run `npm run build` first');
   }
 }
 
