@@ -32,8 +32,8 @@ for (const entry of WORKERS) {
   });
   const code = outputFiles[0].contents;
   const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-  console.log(
-    `${entry}: ${kib(code.length)} minified, ${kib(gzipSync(code, { level: 9 }).length)} gzipped`,
+  process.stdout.write(
+    `${entry}: ${kib(code.length)} minified, ${kib(gzipSync(code, { level: 9 }).length)} gzipped\n`,
   );
 }
 await rm(project, { recursive: true, force: true });
