@@ -177,8 +177,8 @@ export function assertScenario(
   assert.equal(oauth.state, 32);
   assert.equal(oauth.echo.status, 200);
   assert.match(oauth.echo.principal, /@/);
-  // One access token for both runs, an ID token per run, one refresh; each key set fetched once.
-  assert.equal(emulator.hits.token, 4);
+  // One access token and one ID token for both runs, one refresh; each key set fetched once.
+  assert.equal(emulator.hits.token, 3);
   assert.equal(emulator.hits.jwks, 1);
   assert.equal(emulator.hits['iap-jwks'], 1);
 }
