@@ -19,6 +19,7 @@ export type AuthErrorCode =
   | 'ERR_METADATA_UNAVAILABLE'
   | 'ERR_METADATA_SPOOFED'
   | 'ERR_UNSUPPORTED'
+  | 'ERR_NODE_ONLY'
   | 'ERR_STATE_MISMATCH'
   | 'ERR_ACCESS_DENIED'
   | 'ERR_PERMISSION_DENIED'
@@ -74,6 +75,22 @@ export class InvalidCredentialsError extends AuthError {
 
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), source: this.source, field: this.field };
+  }
+}
+
+/**
+ * A feature that needs files, sockets or child processes (ADC files, the metadata server probe,
+ * the loopback login, the file token store, gaxios) was called outside Node.js. `feature` names it.
+ */
+export class NodeOnlyError extends AuthError {
+  readonly feature: string;
+
+  constructor(feature: string, instead: string) {
+    super(
+      'ERR_NODE_ONLY',
+      `${feature} needs Node.js and is not available in this runtime (${instead})`,
+    );
+    this.feature = feature;
   }
 }
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import nock from 'nock';
+import { WebCryptoSigner } from '../src/service-account/webcrypto-signer.js';
 import { ServiceAccountCredentials } from '../src/service-account/service-account-credentials.js';
 import { UserCredentials } from '../src/credentials/user-credentials.js';
 import { AuthorizedClient } from '../src/transport/authorized-client.js';
@@ -14,7 +16,7 @@ import { credentialsFromJson } from '../src/credentials/load-credentials.js';
 import { signStorageUrl } from '../src/storage/signed-url.js';
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
-import { everythingShown } from './support/secrets.js';
+import { assertNoSecrets, everythingShown } from './support/secrets.js';
 
 const REFRESH_TOKEN = '1//0refresh-secret-abcdefghijklmnopqrstuvwxyz';
 const CLIENT_SECRET = 'GOCSPX-client-secret-value';
@@ -418,5 +420,20 @@ describe('no secret in any error', () => {
     ]) {
       assert.ok(!clean.includes(leaked), leaked);
     }
+  });
+
+  it('keeps the private key out of WebCryptoSigner failures and its inspection', async () => {
+    const pem = generateTestKey().privateKeyPem;
+    const body = pem.split('\n')[1];
+    const pkcs1Like = pem.replace(/PRIVATE KEY/g, 'RSA PRIVATE KEY');
+    const truncated = pem.replace(/\n[^-]+\n-----END/, `\n${body}\n-----END`);
+    const failures = [
+      await caught(() => new WebCryptoSigner(pkcs1Like, undefined, 'key.json')),
+      await caught(() => new WebCryptoSigner(`${pem}trailing`, undefined, 'key.json')),
+      await caught(new WebCryptoSigner(truncated, undefined, 'key.json').sign(new Uint8Array(1))),
+    ];
+    for (const error of failures) assertNoSecrets(error, [pem, body, body.slice(10, 40)]);
+    const shown = `${inspect(new WebCryptoSigner(pem))} ${JSON.stringify(new WebCryptoSigner(pem))}`;
+    assert.ok(!shown.includes(body.slice(10, 40)), 'the signer shows its key');
   });
 });

@@ -1,5 +1,6 @@
 import type { LRUCache } from 'lru-cache';
 import { AuthError } from '../errors.js';
+import { emitWarning } from '../platform/warning.js';
 import type { HttpOptions } from '../http/types.js';
 import { readOnlyHeaders } from './read-only-headers.js';
 
@@ -336,7 +337,7 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
       try {
         listener(token);
       } catch (error) {
-        process.emitWarning(
+        emitWarning(
           `a 'tokens' listener threw: ${error instanceof Error ? error.message : String(error)}`,
         );
       }

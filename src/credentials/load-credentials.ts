@@ -1,6 +1,4 @@
 import { InvalidCredentialsError } from '../errors.js';
-import { ExternalAccountAuthorizedUserCredentials } from '../external-account/authorized-user-credentials.js';
-import { ExternalAccountCredentials } from '../external-account/external-account-credentials.js';
 import { ServiceAccountCredentials } from '../service-account/service-account-credentials.js';
 import type { Credentials, CredentialsOptions } from './credentials.js';
 import {
@@ -9,9 +7,9 @@ import {
   requireObject,
   type CredentialsJson,
 } from './credentials-file.js';
-import { GdchCredentials } from './gdch-credentials.js';
 import { ImpersonatedCredentials } from './impersonated-credentials.js';
 import { parseImpersonatedServiceAccountFile } from './impersonated-credentials-file.js';
+import { NODE_CREDENTIAL_TYPES } from './node-credential-types.js';
 import { UserCredentials } from './user-credentials.js';
 
 /** Options applied to whatever credentials a file or JSON object turns out to hold. */
@@ -20,19 +18,17 @@ export interface LoadCredentialsOptions extends CredentialsOptions {
   source?: string;
 }
 
-type CredentialsFactory = (json: CredentialsJson, options: LoadCredentialsOptions) => Credentials;
+export type CredentialsFactory = (
+  json: CredentialsJson,
+  options: LoadCredentialsOptions,
+) => Credentials;
 
 /** Credentials file `type` → how to build it. Supporting a new type is one line here. */
 const FACTORIES: ReadonlyMap<string, CredentialsFactory> = new Map<string, CredentialsFactory>([
   ['service_account', (json, options) => ServiceAccountCredentials.fromJson(json, options)],
   ['authorized_user', (json, options) => UserCredentials.fromJson(json, options)],
   ['impersonated_service_account', impersonatedFromJson],
-  ['external_account', (json, options) => ExternalAccountCredentials.fromJson(json, options)],
-  [
-    'external_account_authorized_user',
-    (json, options) => ExternalAccountAuthorizedUserCredentials.fromJson(json, options),
-  ],
-  ['gdch_service_account', (json, options) => GdchCredentials.fromJson(json, options)],
+  ...NODE_CREDENTIAL_TYPES,
 ]);
 
 /** The credentials file types {@link credentialsFromJson} accepts. */

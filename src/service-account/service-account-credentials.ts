@@ -17,8 +17,8 @@ import { requestToken } from '../credentials/token-endpoint.js';
 import { apiClientHeader } from '../http/api-client-header.js';
 import { signJwt, type JwtClaims } from './jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';
-import { privateKeys } from './private-key-cache.js';
-import { KeyObjectSigner, parsePrivateKey } from './signer.js';
+import { keySigner } from './key-signer.js';
+import type { Signer } from './signer.js';
 
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -65,7 +65,7 @@ export class ServiceAccountCredentials
   implements SigningCredentials
 {
   readonly type = 'service_account';
-  #signer?: KeyObjectSigner;
+  #signer?: Signer;
 
   constructor(options: ServiceAccountOptions) {
     const source = options.source ?? 'service account credentials';
@@ -128,7 +128,7 @@ export class ServiceAccountCredentials
    */
   async sign(data: string | Uint8Array): Promise<SignResult> {
     return {
-      signature: this.#keySigner().sign(bytesOf(data)),
+      signature: Buffer.from(await this.#keySigner().sign(bytesOf(data))),
       signerEmail: this.options.clientEmail,
       keyId: this.options.privateKeyId,
     };
@@ -219,16 +219,13 @@ export class ServiceAccountCredentials
    * The signer, made on first use: the key is parsed then (once per key in the process), so
    * building credentials costs no key parsing, and a bad key fails the first token request.
    */
-  #keySigner(): KeyObjectSigner {
-    if (!this.#signer) {
-      const { privateKey, privateKeyId } = this.options;
-      const source = this.options.source ?? 'service account credentials';
-      const key =
-        typeof privateKey === 'string'
-          ? privateKeys.get(privateKey, source)
-          : parsePrivateKey(privateKey, source);
-      this.#signer = new KeyObjectSigner(key, privateKeyId, source);
-    }
+  #keySigner(): Signer {
+    const { privateKey, privateKeyId } = this.options;
+    this.#signer ??= keySigner(
+      privateKey,
+      privateKeyId,
+      this.options.source ?? 'service account credentials',
+    );
     return this.#signer;
   }
 

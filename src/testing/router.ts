@@ -131,6 +131,9 @@ export class Router {
   }
 
   async #dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      return send(res, preflightResponse(req.headers));
+    }
     const url = new URL(req.url ?? '/', 'http://emulator');
     const route = this.#routes.find(
       (candidate) =>
@@ -217,11 +220,29 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * Browsers may call every route from any origin, as they may call Google's certificate and
+ * token endpoints: answers carry `access-control-allow-origin: *`, and preflights allow what
+ * they ask for. No cookies are involved, so nothing is allowed with credentials.
+ */
+const CORS = { 'access-control-allow-origin': '*' };
+
+function preflightResponse(headers: IncomingHttpHeaders): RouteResponse {
+  return {
+    status: 204,
+    headers: {
+      'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
+      'access-control-allow-headers': String(headers['access-control-request-headers'] ?? ''),
+      'access-control-max-age': '600',
+    },
+  };
+}
+
 function send(
   res: ServerResponse,
   response: RouteResponse,
   extra: Record<string, string> = {},
 ): void {
-  res.writeHead(response.status, { ...response.headers, ...extra });
+  res.writeHead(response.status, { ...CORS, ...response.headers, ...extra });
   res.end(response.body);
 }
