@@ -334,12 +334,13 @@ describe('no secret in any error', () => {
     // An impersonated_service_account file whose source key is broken.
     const key = generateTestKey();
     const brokenPem = key.privateKeyPem.replace(/[A-Za-z]{10}/, 'AAAAAAAAAA');
-    await record('impersonated file with a broken source key', () =>
+    await record(
+      'impersonated file with a broken source key (parsed at the first token request)',
       credentialsFromJson({
         type: 'impersonated_service_account',
         service_account_impersonation_url: `${IAM}/v1/projects/-/serviceAccounts/t@p.iam.gserviceaccount.com:generateAccessToken`,
         source_credentials: serviceAccountJson(key, { private_key: brokenPem }),
-      }),
+      }).getAccessToken(),
     );
 
     // GDCH: a token endpoint echoing the assertion it was sent.
