@@ -8,7 +8,11 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { index: 'dist/src/index.js', testing: 'dist/src/testing/index.js' },
+  entryPoints: {
+    index: 'dist/src/index.js',
+    cache: 'dist/src/cache/index.js',
+    testing: 'dist/src/testing/index.js',
+  },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,

@@ -1,3 +1,4 @@
+import type { TokenIdentity } from '../cache/token-cache.js';
 import { InvalidOptionsError, TokenResponseError } from '../errors.js';
 import { defaultMetadataClient, type MetadataClient } from '../metadata/metadata-client.js';
 import { serviceAccountPath } from '../metadata/metadata-request.js';
@@ -70,6 +71,16 @@ export class ComputeCredentials extends Credentials<ComputeCredentialsOptions> {
 
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), serviceAccount: this.serviceAccount };
+  }
+
+  /** Keyed by the account's real email: `default` names different accounts on different VMs. */
+  protected override async tokenIdentity(): Promise<TokenIdentity> {
+    return {
+      type: this.type,
+      principal: await this.getServiceAccountEmail(),
+      scopes: this.scopes,
+      universe: await this.getUniverseDomain(),
+    };
   }
 
   protected override async fetchToken(): Promise<TokenResult> {
