@@ -13,6 +13,7 @@ export interface RedisCommands {
 
 interface RedisClientLike extends RedisCommands {
   on(event: 'error', listener: (error: unknown) => void): unknown;
+  once(event: 'ready' | 'error', listener: () => void): unknown;
   connect(): Promise<unknown>;
   destroy(): void;
 }
@@ -24,6 +25,9 @@ export interface RedisTarget {
   /** Seed nodes of a Redis Cluster (`redis://host:port` each), instead of `url`. */
   clusterNodes?: readonly string[];
 }
+
+/** The bound on connecting, at least: a first connection costs more than a command. */
+const CONNECT_TIMEOUT_MS = 1000;
 
 /** Thrown for any Redis trouble; the cache turns it into a local mint, never a caller error. */
 export class RedisFault extends Error {}
@@ -37,6 +41,7 @@ export class RedisConnection {
   readonly #target: RedisTarget;
   readonly #commandTimeoutMs: number;
   readonly #retryAfterFaultMs: number;
+  readonly #connectTimeoutMs: number;
   #client?: Promise<RedisClientLike>;
   #skipUntil = 0;
   #closed = false;
@@ -59,6 +64,7 @@ export class RedisConnection {
     this.#target = target;
     this.#commandTimeoutMs = commandTimeoutMs;
     this.#retryAfterFaultMs = retryAfterFaultMs;
+    this.#connectTimeoutMs = Math.max(commandTimeoutMs, CONNECT_TIMEOUT_MS);
   }
 
   /** False while Redis is being left alone after a fault. */
@@ -66,22 +72,14 @@ export class RedisConnection {
     return !this.#closed && Date.now() >= this.#skipUntil;
   }
 
-  /** Runs `command` within the time bound; any failure becomes a {@link RedisFault}. */
+  /** Runs `command` within the time bounds; any failure becomes a {@link RedisFault}. */
   async run<T>(command: (redis: RedisCommands) => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new RedisFault(`no answer within ${this.#commandTimeoutMs} ms`)),
-        this.#commandTimeoutMs,
-      );
-    });
     try {
-      return await Promise.race([this.#connected().then(command), timeout]);
+      const client = await this.#connected();
+      return await within(command(client), this.#commandTimeoutMs, 'no answer');
     } catch (error) {
       this.#skipUntil = Date.now() + this.#retryAfterFaultMs;
       throw error instanceof RedisFault ? error : new RedisFault(describe(error));
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -103,32 +101,58 @@ export class RedisConnection {
   }
 
   async #create(): Promise<RedisClientLike> {
-    // Loaded on first use: programs without a shared cache never load the Redis client.
+    // Loaded on first use: programs without a shared cache never load the Redis client. The
+    // time bounds start after it: loading is local work, not Redis being slow.
     const redis = await import('@redis/client');
     const socket = {
-      connectTimeout: Math.max(this.#commandTimeoutMs, 1000),
+      connectTimeout: this.#connectTimeoutMs,
       reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 5), 1000),
     };
-    const client = (this.#target.url
-      ? redis.createClient({ url: this.#target.url, disableOfflineQueue: true, socket })
-      : redis.createCluster({
-          rootNodes: (this.#target.clusterNodes ?? []).map((url) => ({ url })),
-          defaults: { disableOfflineQueue: true, socket },
-        })) as unknown as RedisClientLike;
-    // Errors surface through the commands that fail; the event must have a listener or the
-    // client's EventEmitter would throw them at the process.
-    client.on('error', () => undefined);
     if (this.#target.url) {
-      // A single-server client reconnects by itself; commands fail fast until it is ready.
-      client.connect().catch(() => undefined);
-    } else {
-      // A cluster client needs its slot map first; a failed start is retried after the pause.
-      await client.connect().catch((error: unknown) => {
-        client.destroy();
-        throw error;
+      const client = redis.createClient({
+        url: this.#target.url,
+        disableOfflineQueue: true,
+        socket,
+      }) as unknown as RedisClientLike;
+      // Errors surface through the commands that fail; the event needs a listener, or the
+      // client's EventEmitter would throw them at the process.
+      client.on('error', () => undefined);
+      // Settles at the first attempt's outcome. The client goes on reconnecting by itself, and
+      // commands fail at once until it is ready.
+      const firstOutcome = new Promise<void>((resolve) => {
+        client.once('ready', resolve);
+        client.once('error', () => resolve());
+        client.connect().catch(() => undefined);
       });
+      await within(firstOutcome, this.#connectTimeoutMs, 'no connection').catch(() => undefined);
+      return client;
     }
-    return client;
+    const cluster = redis.createCluster({
+      rootNodes: (this.#target.clusterNodes ?? []).map((url) => ({ url })),
+      defaults: { disableOfflineQueue: true, socket },
+    }) as unknown as RedisClientLike;
+    cluster.on('error', () => undefined);
+    // A cluster client needs its slot map first; a failed start is retried after the pause.
+    await within(cluster.connect(), this.#connectTimeoutMs, 'no connection').catch(
+      (error: unknown) => {
+        cluster.destroy();
+        throw error;
+      },
+    );
+    return cluster;
+  }
+}
+
+/** `promise`, or a {@link RedisFault} once `ms` pass. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisFault(`${what} within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

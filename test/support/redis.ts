@@ -155,23 +155,6 @@ export class RedisCluster {
     return this.nodes.map((n) => n.url);
   }
 
-  /** The node that serves `key`'s slot. */
-  async nodeFor(key: string): Promise<RedisServer> {
-    const slot = Number((await this.nodes[0].cli('cluster', 'keyslot', key)).trim());
-    for (const node of this.nodes) {
-      const ranges = (await node.cli('cluster', 'nodes'))
-        .split('\n')
-        .find((line) => line.includes('myself'))
-        ?.split(' ')
-        .slice(8);
-      for (const range of ranges ?? []) {
-        const [from, to = from] = range.split('-').map(Number);
-        if (slot >= from && slot <= to) return node;
-      }
-    }
-    throw new Error(`no node serves slot ${slot}`);
-  }
-
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.stop()));
   }
