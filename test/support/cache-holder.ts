@@ -1,5 +1,5 @@
 // A child process for the lease tests: mints one token through a RedisTokenCache and prints
-// each cache event on its own line ("lease", "mint", ...), then "token" when it has one.
+// each cache event on its own line ("lease <redis key>", "mint <redis key>", ...), then "token".
 //   cache-holder <config.json>   config: { redisUrl, key, leaseMs, serviceAccountKey, scopes }
 import { readFile } from 'node:fs/promises';
 import { RedisTokenCache } from '../../src/cache/redis-token-cache.js';
@@ -18,7 +18,7 @@ if (configFile) {
     url: config.redisUrl,
     key: config.key,
     leaseMs: config.leaseMs,
-    onEvent: (event) => process.stdout.write(`${event.type}\n`),
+    onEvent: (event) => process.stdout.write(`${event.type} ${event.redisKey}\n`),
   });
   const credentials = ServiceAccountCredentials.fromJson(config.serviceAccountKey, {
     scopes: config.scopes,
