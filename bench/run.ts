@@ -15,6 +15,7 @@ import { coldFirstToken, coldImport } from './metrics/cold-start.js';
 import { serviceAccountMint, userMint } from './metrics/mint.js';
 import { shortLivedTokens, singleFlight } from './metrics/single-flight.js';
 import { verifyIdTokens } from './metrics/verify-id-token.js';
+import { fleetMetric } from './fleet/fleet.js';
 import { describeError, notes, ratioOf, textTable, type Row } from './report.js';
 import { nowMs } from './stats.js';
 
@@ -36,6 +37,7 @@ const GROUPS: readonly Group[] = [
   { name: 'short-lived tokens', run: shortLivedTokens },
   { name: 'ID-token verification', run: verifyIdTokens },
   { name: 'off-cloud ADC', run: offCloudAdc },
+  { name: 'fleet (shared Redis cache)', run: fleetMetric },
 ];
 
 async function main(): Promise<void> {
