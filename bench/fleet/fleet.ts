@@ -29,6 +29,8 @@ const TOKEN_LIFETIME_SEC = 6;
 /** Three and a half lifetimes. */
 const DURATION_MS = 21_000;
 const LEASE_MS = 1000;
+/** 32 processes on a small machine answer slower than the 250 ms default now and then. */
+const COMMAND_TIMEOUT_MS = 1000;
 /** Mint latency while a holder is killed, so the kill lands mid-mint. */
 const SLOW_MINT_MS = 500;
 
@@ -95,6 +97,7 @@ async function runFleet(
     cacheKey,
     leaseMs: LEASE_MS,
     durationMs: DURATION_MS,
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
   };
   const configFile = join(dir, 'worker.json');
   await writeFile(configFile, JSON.stringify(config));

@@ -1,7 +1,8 @@
 /**
  * One process of the fleet: credentials for every identity, sharing tokens through Redis when a
- * URL is given. Prints `ready`, waits for `go` on stdin, then calls getRequestHeaders() for each
- * identity in turn for `durationMs`. Prints each cache event as `event <type> <redisKey> <epoch
+ * URL is given. Gets a first token for each identity (so 32 processes loading and connecting at
+ * once are not part of the run), prints `ready`, waits for `go` on stdin, then calls
+ * getRequestHeaders() for each identity in turn for `durationMs`. Prints each cache event as `event <type> <redisKey> <epoch
  * ms>` and finally one JSON line `{calls, errors}`.
  *   worker <config.json>
  */
@@ -18,6 +19,7 @@ export interface WorkerConfig {
   cacheKey: string;
   leaseMs: number;
   durationMs: number;
+  commandTimeoutMs: number;
 }
 
 const config = JSON.parse(await readFile(process.argv[2], 'utf8')) as WorkerConfig;
@@ -28,6 +30,9 @@ const tokenCache =
         url: config.redisUrl,
         key: config.cacheKey,
         leaseMs: config.leaseMs,
+        // A waiter outwaits a live holder on a loaded machine; a dead one's lease runs out first.
+        waitMs: 10 * config.leaseMs,
+        commandTimeoutMs: config.commandTimeoutMs,
         onEvent: (event) =>
           process.stdout.write(`event ${event.type} ${event.redisKey} ${Date.now()}\n`),
       });
@@ -38,6 +43,7 @@ const fleet = config.keys.map((key) =>
     http: { timeoutMs: 30_000 },
   }),
 );
+await Promise.all(fleet.map((credentials) => credentials.getRequestHeaders()));
 process.stdout.write('ready\n');
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'go') break;
