@@ -28,7 +28,7 @@ describe('the RedisTokenCache lease across processes', () => {
   });
   after(async () => {
     await redis?.stop();
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('replaces a holder SIGKILLed mid-mint once its lease runs out, without a caller error', async function () {

@@ -27,7 +27,9 @@ describe('RedisTokenCache on a real Redis server', () => {
   const key = randomBytes(32).toString('base64');
   const open: RedisTokenCache[] = [];
 
-  before(async () => {
+  // Starting redis-server and the first import of the Redis client are slow on a loaded machine.
+  before(async function () {
+    this.timeout(60_000);
     redis = await RedisServer.start();
   });
   afterEach(async () => {
@@ -59,7 +61,8 @@ describe('RedisTokenCache on a real Redis server', () => {
 
   const types = (p: Process) => p.events.map((e) => e.type);
 
-  it('makes one token request for eight processes asking at once', async () => {
+  it('makes one token request for eight processes asking at once', async function () {
+    this.timeout(60_000);
     emulator.current.setLatency(30);
     const fleet = Array.from({ length: 8 }, () => processWith());
     const tokens = await Promise.all(fleet.map((p) => p.credentials.getAccessToken()));

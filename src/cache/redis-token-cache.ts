@@ -194,7 +194,7 @@ export class RedisTokenCache implements TokenCache {
       const cached = await this.#mint(request);
       onMinted(cached);
       this.#emit({ type: 'mint', redisKey: keys.token });
-      await this.#write(keys.token, cached);
+      await this.#write(keys.token, cached, request.now());
       const after = request.rotatingSecret?.current();
       if (request.rotatingSecret && after !== undefined && after !== before) {
         await this.#storeRotated(keys.secret, request.rotatingSecret);
@@ -225,9 +225,9 @@ export class RedisTokenCache implements TokenCache {
     return cached;
   }
 
-  async #write(redisKey: string, cached: CachedToken): Promise<void> {
+  async #write(redisKey: string, cached: CachedToken, now: number): Promise<void> {
     const expiresAt = cached.token.expiresAt;
-    const ttl = expiresAt === undefined ? UNBOUNDED_TTL_MS : Math.floor(expiresAt - Date.now());
+    const ttl = expiresAt === undefined ? UNBOUNDED_TTL_MS : Math.floor(expiresAt - now);
     if (ttl <= 0) return;
     const value = this.#keys.sealToken(cached, redisKey);
     await this.#connection.run((redis) =>
