@@ -136,7 +136,8 @@ describe('RedisTokenCache on a real Redis server', () => {
     const b = processWith();
     const second = await b.credentials.getAccessToken();
     assert.notEqual(second, first);
-    assert.deepEqual(types(b).slice(0, 3), ['refused', 'lease', 'mint']);
+    // Refused when read, and again when read once more under the lease.
+    assert.deepEqual([...new Set(types(b))], ['refused', 'lease', 'mint']);
     assert.notEqual((await redis.cli('--raw', 'get', redisKey)).trim(), flipped);
   });
 
@@ -351,9 +352,9 @@ describe('RedisTokenCache on a three-master Redis Cluster', () => {
         });
       });
       const tokens = await Promise.all(fleet.map((c) => c.getAccessToken()));
+      assert.ok(!events.some((e) => e.type === 'fault'), JSON.stringify(events));
       assert.equal(new Set(tokens).size, 2);
       assert.equal(emulator.current.hits.token, 2);
-      assert.ok(!events.some((e) => e.type === 'fault'), JSON.stringify(events));
       const tokenKey = events.find((e) => e.type === 'mint')?.redisKey as string;
       const slots = await Promise.all(
         ['token', 'lease', 'refresh'].map((suffix) =>

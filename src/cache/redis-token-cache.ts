@@ -189,6 +189,14 @@ export class RedisTokenCache implements TokenCache {
     onMinted: (token: CachedToken) => void,
   ): Promise<SharedToken> {
     try {
+      // The holder before this one may have stored its token between this process's read and
+      // its lease: look again rather than mint a second time.
+      const stored = await this.#read(keys.token);
+      if (stored && isFreshFor(stored, request)) {
+        await this.#syncSecret(keys.secret, request.rotatingSecret);
+        this.#emit({ type: 'hit', redisKey: keys.token });
+        return sharedToken(stored, request, this.#jitter);
+      }
       await this.#syncSecret(keys.secret, request.rotatingSecret);
       const before = request.rotatingSecret?.current();
       const cached = await this.#mint(request);

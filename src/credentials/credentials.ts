@@ -335,11 +335,9 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
       this.#keepPreviousToken(slot);
       throw error;
     }
-    const previous = slot.current?.accessToken;
     slot.current = token;
     slot.refreshAt = refreshAt;
-    // A token adopted from the cache again (the same one) is not news to listeners.
-    if (token.accessToken !== previous) this.#emit(token);
+    this.#emit(token);
     return token;
   }
 
