@@ -25,7 +25,11 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: { index: 'dist/src/index.js', testing: 'dist/src/testing/index.js' },
+  entryPoints: {
+    index: 'dist/src/index.js',
+    cache: 'dist/src/cache/index.js',
+    testing: 'dist/src/testing/index.js',
+  },
   outdir: 'dist/bundle',
   splitting: true,
   platform: 'node',

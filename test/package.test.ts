@@ -33,4 +33,24 @@ describe('the published package', () => {
     assert.ok(existsSync(`${root}dist/src/index.d.ts`));
     assert.ok(existsSync(`${root}dist/src/testing/index.d.ts`));
   });
+
+  it('serves warrant/cache, and loads the Redis client only when a RedisTokenCache is used', async () => {
+    const script = [
+      "import { createRequire } from 'node:module';",
+      "const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((m) => m.includes('@redis'));",
+      "await import('warrant');",
+      "const { RedisTokenCache, MemoryTokenCache } = await import('warrant/cache');",
+      'const before = loaded();',
+      "const cache = new RedisTokenCache({ url: 'redis://127.0.0.1:9', key: Buffer.alloc(32), retryAfterFaultMs: 0 });",
+      "const identity = { type: 't', principal: 'p', scopes: [], universe: 'u' };",
+      "await cache.fetch({ identity, now: Date.now, mint: async () => ({ accessToken: 'a' }) });",
+      'cache.close();',
+      'console.log(typeof MemoryTokenCache, before, loaded());',
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+    });
+    assert.equal(stdout.trim(), 'function false true');
+    assert.ok(existsSync(`${root}dist/src/cache/index.d.ts`));
+  });
 });

@@ -14,6 +14,7 @@ import { GdchCredentials } from '../src/credentials/gdch-credentials.js';
 import { ImpersonatedCredentials } from '../src/credentials/impersonated-credentials.js';
 import { credentialsFromJson } from '../src/credentials/load-credentials.js';
 import { signStorageUrl } from '../src/storage/signed-url.js';
+import { RedisTokenCache, type TokenCacheEvent } from '../src/cache/redis-token-cache.js';
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
 import { assertNoSecrets, everythingShown } from './support/secrets.js';
@@ -403,6 +404,49 @@ describe('no secret in any error', () => {
       const shown = `${JSON.stringify({ ...credentials })} ${JSON.stringify(credentials)} ${everythingShown(credentials)}`;
       assert.ok(!shown.includes(key.privateKeyPem.split('\n')[1]));
       assert.ok(!shown.includes(emulator.current.authorizedUser.client_secret));
+    }
+  });
+
+  it('keeps the cache key, tokens and refresh tokens out of token-cache errors, events and inspect', async () => {
+    const cacheKey = Buffer.alloc(32, 7).toString('base64');
+    const shortKey = cacheKey.slice(0, 20);
+    const keyError = await caught(
+      () => new RedisTokenCache({ url: 'redis://127.0.0.1:1', key: shortKey }),
+    );
+    const events: TokenCacheEvent[] = [];
+    const cache = new RedisTokenCache({
+      url: `redis://127.0.0.1:${await closedPort()}`,
+      key: cacheKey,
+      onEvent: (event) => events.push(event),
+    });
+    try {
+      const json = emulator.current.createUser();
+      const user = UserCredentials.fromJson(json, { tokenCache: cache, http: FAST_HTTP });
+      const accessToken = await user.getAccessToken();
+      emulator.current.revokeToken(json.refresh_token);
+      const refreshError = await caught(user.refresh());
+      assert.ok(
+        events.some((e) => e.type === 'fault'),
+        'Redis was down: the cache reported it',
+      );
+      const shown = [
+        everythingShown(keyError),
+        everythingShown(refreshError),
+        JSON.stringify(events),
+        inspect(cache, { depth: 5, showHidden: true }),
+        JSON.stringify(cache),
+      ].join('\n');
+      for (const secret of [
+        cacheKey,
+        shortKey,
+        accessToken,
+        json.refresh_token,
+        json.client_secret,
+      ]) {
+        assert.ok(!shown.includes(secret), `token cache shows a secret (${secret.slice(0, 6)}…)`);
+      }
+    } finally {
+      cache.close();
     }
   });
 
