@@ -30,6 +30,10 @@ const WHO_AM_I_SERVICE = {
 
 const WhoAmIClient = grpc.makeGenericClientConstructor(WHO_AM_I_SERVICE, 'Echo');
 
+// Node 26 refuses an IP address as the TLS server name: connect to 127.0.0.1, check the
+// certificate's DNS name.
+const CERTIFICATE_NAME = { 'grpc.ssl_target_name_override': 'localhost' };
+
 interface WhoAmIStub {
   whoAmI(
     request: Buffer,
@@ -107,7 +111,11 @@ describe('warrant credentials in gRPC clients over TLS', () => {
       grpc.credentials.createSsl(Buffer.from(tls.cert)),
       grpc.credentials.createFromGoogleCredential(source as never),
     );
-    const stub = new WhoAmIClient(`127.0.0.1:${port}`, channel) as unknown as WhoAmIStub;
+    const stub = new WhoAmIClient(
+      `127.0.0.1:${port}`,
+      channel,
+      CERTIFICATE_NAME,
+    ) as unknown as WhoAmIStub;
     await expectAuthorizedCall(stub, source);
   });
 
@@ -130,6 +138,7 @@ describe('warrant credentials in gRPC clients over TLS', () => {
     const stub = (await gax.createStub(WhoAmIClient as never, {
       servicePath: '127.0.0.1',
       port,
+      ...CERTIFICATE_NAME,
     })) as unknown as WhoAmIStub;
     await expectAuthorizedCall(stub, source);
   });
