@@ -450,6 +450,24 @@ describe('no secret in any error', () => {
     }
   });
 
+  it('keeps the token out of the TypeError that refuses changing shared headers', async () => {
+    const credentials = ServiceAccountCredentials.fromJson(emulator.current.serviceAccountKey, {
+      scopes: 'x',
+    });
+    const headers = await credentials.getRequestHeaders();
+    const token = await credentials.getAccessToken();
+    const record = headers as unknown as Record<string, string>;
+    const failures = [
+      await caught(() => headers.set('authorization', 'Bearer other')),
+      await caught(() => (record.authorization = 'Bearer other')),
+      await caught(() => delete record.authorization),
+    ];
+    for (const error of failures) {
+      assert.ok(error instanceof TypeError);
+      assert.ok(!everythingShown(error).includes(token), 'a refusal shows the token');
+    }
+  });
+
   it('redactSecrets strips token-shaped text and known values', () => {
     const text =
       'refresh_token=1//abc&client_secret=s3cr3t Bearer ya29.zzz eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln ' +
