@@ -2,10 +2,11 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../src/testing/index.js';
+import { startRemoteEmulator, type RemoteEmulator } from './remote-emulator.js';
 
 export interface BenchContext {
-  emulator: Emulator;
+  /** The emulator, in a process of its own. */
+  emulator: RemoteEmulator;
   /** The emulator's service-account key, written to a file (has `project_id`). */
   keyFile: string;
   /** The same key without `project_id`. */
@@ -26,7 +27,7 @@ export async function createContext(): Promise<BenchContext> {
   const home = join(dir, 'home');
   const emptyPath = join(dir, 'bin');
   await Promise.all([mkdir(home), mkdir(emptyPath)]);
-  const emulator = await startEmulator();
+  const emulator = await startRemoteEmulator();
   const keyFile = join(dir, 'key.json');
   const keyFileWithoutProject = join(dir, 'key-without-project.json');
   const withoutProject: Record<string, unknown> = { ...emulator.serviceAccountKey };

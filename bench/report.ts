@@ -79,11 +79,17 @@ export function withinFloor(factor: number, w: Measured, floor: Measured): Targe
   return { text, met: w.sample.median * factor >= floor.sample.median };
 }
 
-/** For ops/s: warrant at least `fraction` of the floor. */
-export function atLeastFloorFraction(fraction: number, w: Measured, floor: Measured): Target {
-  const text = `≥ ${fraction}× floor`;
-  if (!w.sample || !floor.sample) return { text };
-  return { text, met: w.sample.median >= fraction * floor.sample.median };
+/** For ops/s: warrant at least `factor` times gal's rate. */
+export function atLeastTimesGal(factor: number, w: Measured, g: Measured): Target {
+  const text = `≥ ${factor}× gal`;
+  if (!w.sample || !g.sample) return { text };
+  return { text, met: w.sample.median >= factor * g.sample.median };
+}
+
+/** Both targets, met when both are. */
+export function both(a: Target, b: Target): Target {
+  const met = a.met === undefined || b.met === undefined ? undefined : a.met && b.met;
+  return { text: `${a.text}; ${b.text}`, met };
 }
 
 /** Every repetition equal to `value` (token-endpoint hits). */

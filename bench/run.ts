@@ -5,18 +5,23 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createContext, type BenchContext } from './context.js';
 import { allowLoopbackOnly } from './loopback.js';
 import { offCloudAdc } from './metrics/adc.js';
 import { cachedHeaders } from './metrics/cached-headers.js';
 import { coldFirstToken, coldImport } from './metrics/cold-start.js';
+import { constructCredentials } from './metrics/construct.js';
+import { impersonation } from './metrics/impersonation.js';
 import { serviceAccountMint, userMint } from './metrics/mint.js';
 import { shortLivedTokens, singleFlight } from './metrics/single-flight.js';
+import { selfSignedJwts } from './metrics/self-signed.js';
 import { verifyIdTokens } from './metrics/verify-id-token.js';
+import { fleetMetric } from './fleet/fleet.js';
 import { describeError, notes, ratioOf, textTable, type Row } from './report.js';
 import { nowMs } from './stats.js';
+import { writeSummary } from './summary.js';
 
 const RESULTS = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
 
@@ -35,7 +40,11 @@ const GROUPS: readonly Group[] = [
   { name: 'single-flight', run: singleFlight },
   { name: 'short-lived tokens', run: shortLivedTokens },
   { name: 'ID-token verification', run: verifyIdTokens },
+  { name: 'constructing credentials', run: constructCredentials },
+  { name: 'self-signed JWTs', run: selfSignedJwts },
   { name: 'off-cloud ADC', run: offCloudAdc },
+  { name: 'impersonation', run: impersonation },
+  { name: 'fleet (shared Redis cache)', run: fleetMetric },
 ];
 
 async function main(): Promise<void> {
@@ -46,8 +55,11 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const groupSeconds: Record<string, number> = {};
   const groupErrors: Record<string, string> = {};
+  // BENCH_GROUPS=mint,cached runs only the groups whose names contain one of the words.
+  const only = process.env.BENCH_GROUPS?.split(',').filter(Boolean);
+  const groups = only ? GROUPS.filter((g) => only.some((word) => g.name.includes(word))) : GROUPS;
   try {
-    for (const group of GROUPS) {
+    for (const group of groups) {
       const start = nowMs();
       process.stderr.write(`bench: ${group.name}...`);
       try {
@@ -96,8 +108,12 @@ async function main(): Promise<void> {
     groupErrors,
     rows: rows.map((row) => ({ ...row, ratio: ratioOf(row) })),
   };
-  await writeFile(RESULTS, `${JSON.stringify(json, null, 2)}\n`);
-  console.log(`\nwrote ${RESULTS}`);
+  const text = `${JSON.stringify(json, null, 2)}\n`;
+  const run = join(dirname(RESULTS), `run-${json.generatedAt.replace(/[:.]/g, '-')}.json`);
+  // Only whole invocations count among the runs the summary reports.
+  await Promise.all([writeFile(RESULTS, text), only ? undefined : writeFile(run, text)]);
+  const runs = await writeSummary(dirname(RESULTS));
+  console.log(`\nwrote ${only ? RESULTS : run}; summary.md and ratios.svg cover ${runs} runs`);
   if (Object.keys(groupErrors).length > 0) process.exitCode = 1;
 }
 

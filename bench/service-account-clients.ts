@@ -2,7 +2,9 @@
 import { JWT } from 'google-auth-library';
 import { ServiceAccountCredentials } from '../src/index.js';
 import { CLOUD_PLATFORM, galJwtOptions } from './gal.js';
-import type { Emulator } from '../src/testing/index.js';
+import type { RemoteEmulator } from './remote-emulator.js';
+
+type Emulator = Pick<RemoteEmulator, 'serviceAccountKey' | 'tokenUrl'>;
 
 export function warrantServiceAccount(emulator: Emulator): ServiceAccountCredentials {
   return ServiceAccountCredentials.fromJson(emulator.serviceAccountKey, {

@@ -21,17 +21,18 @@ export function childScript(name: string): string {
 
 /**
  * Runs `node <script> ...args` with exactly `env` (nothing inherited), killing it after
- * `timeoutMs`.
+ * `timeoutMs`; `node` is the bench's own unless another binary is given.
  */
 export function runChild<T>(
   script: string,
   args: readonly string[],
   env: Record<string, string>,
   timeoutMs: number,
+  node = process.execPath,
 ): Promise<ChildRun<T>> {
   return new Promise((resolve, reject) => {
     const start = nowMs();
-    const child = spawn(process.execPath, [script, ...args], {
+    const child = spawn(node, [script, ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -5,8 +5,12 @@ import { applicationDefaultCredentials } from './steps/adc.js';
 import { authorizedClient } from './steps/authorized-client.js';
 import { cli } from './steps/cli.js';
 import { deviceLogin } from './steps/device-login.js';
+import { edgeBundle } from './steps/edge.js';
+import { federation } from './steps/federation.js';
+import { fleet } from './steps/fleet.js';
 import { googleApis } from './steps/googleapis.js';
 import { idTokens } from './steps/id-tokens.js';
+import { impersonation } from './steps/impersonation.js';
 import { loopbackLogin } from './steps/loopback-login.js';
 import { oauth1 } from './steps/oauth1.js';
 import { providerLogin } from './steps/provider-login.js';
@@ -26,6 +30,10 @@ const STEPS = [
   providerLogin,
   oauth1,
   cli,
+  impersonation,
+  federation,
+  fleet,
+  edgeBundle,
 ];
 
 const emulator = await startEmulator();

@@ -4,21 +4,72 @@
  * (jose, gaxios, lru-cache) stays external, so what warrant imports lazily stays lazy; code the
  * two entries share goes to a common chunk, keeping one copy of each class. Source maps chain
  * back through tsc's maps to src/*.ts. Run after `tsc -p tsconfig.build.json`.
+ *
+ * The edge entry (dist/edge/edge.js, for workerd, Deno, Bun, browsers) is tsc's modules with
+ * each `x.js` that has an `x.web.js` sibling replaced by it; a Node built-in it can still reach
+ * fails the build, so nothing Node-only can slip into it.
  */
+import { copyFile, cp, readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: { index: 'dist/src/index.js', testing: 'dist/src/testing/index.js' },
-  outdir: 'dist/bundle',
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
   // Bundling renames clashing top-level names (two modules' `invalid` become `invalid2`); errors
   // take their `name` from their class, and stack traces should show the source's names.
   keepNames: true,
   sourcemap: true,
   logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: {
+    index: 'dist/src/index.js',
+    cache: 'dist/src/cache/index.js',
+    testing: 'dist/src/testing/index.js',
+  },
+  outdir: 'dist/bundle',
+  splitting: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+});
+
+/**
+ * The edge entry: dist/src's modules, each one with a `.web.js` sibling replaced by it, kept as
+ * separate modules so a Worker's bundler drops what the Worker does not use (with
+ * `sideEffects: false`, jose only comes with the OAuth provider).
+ */
+const src = resolve('dist/src');
+const edge = resolve('dist/edge');
+await cp(src, edge, {
+  recursive: true,
+  filter: (path) => !/[\\/](cli|testing)$/.test(path) && !path.endsWith('.d.ts'),
+});
+for (const file of await readdir(edge, { recursive: true })) {
+  if (!/\.web\.js(\.map)?$/.test(file)) continue;
+  await copyFile(join(edge, file), join(edge, file.replace('.web.js', '.js')));
+  await rm(join(edge, file));
+}
+
+// Bundling the edge entry proves it: any Node built-in it can reach fails the build.
+await build({
+  ...common,
+  entryPoints: [join(edge, 'edge.js')],
+  write: false,
+  sourcemap: false,
+  platform: 'neutral',
+  packages: 'external',
+  plugins: [
+    {
+      name: 'no-node-builtins',
+      setup(check) {
+        check.onResolve({ filter: /^node:/ }, ({ path, importer }) => ({
+          errors: [{ text: `${path} imported by ${importer}: the edge entry must not need Node` }],
+        }));
+      },
+    },
+  ],
 });

@@ -9,6 +9,13 @@
 declare const credentials: import('warrant').Credentials;
 declare const sourceCredentials: import('warrant').Credentials;
 declare const user: import('warrant').UserCredentials;
+declare const serviceAccount: import('warrant').ServiceAccountCredentials;
+declare const deployer: import('warrant').ImpersonatedCredentials;
+declare const federated: import('warrant').ExternalAccountCredentials;
+/** The scopes the program asks for. */
+declare const scopes: string[];
+/** A parsed service account JSON key. */
+declare const key: import('warrant/testing').ServiceAccountKeyJson;
 declare const client: import('warrant').AuthorizedClient;
 declare const flow: import('warrant').InstalledAppFlow;
 declare const deviceFlow: import('warrant').DeviceFlow;
@@ -40,7 +47,18 @@ declare const app: import('express').Express;
 /** A web framework's server-side session. */
 declare const session: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-// The reader's own code.
+// The reader's own code and the other libraries it uses.
+/** A CA certificate (PEM) the program trusts, and a fetch of its own (tracing, a test double). */
+declare const myCa: string;
+declare const myFetch: typeof fetch;
+/** The CI provider's SDK, which hands out OIDC tokens. */
+declare const myCi: { idToken(audience: string): Promise<string> };
+/** The AWS SDK's default provider chain (@aws-sdk/credential-providers). */
+declare function fromNodeProviderChain(): () => Promise<{
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}>;
 declare function save(json: unknown): void;
 /** Starts the app's own session for a user who logged in. */
 declare function startSession(res: import('node:http').ServerResponse, user: unknown): void;

@@ -19,8 +19,10 @@ export type AuthErrorCode =
   | 'ERR_METADATA_UNAVAILABLE'
   | 'ERR_METADATA_SPOOFED'
   | 'ERR_UNSUPPORTED'
+  | 'ERR_NODE_ONLY'
   | 'ERR_STATE_MISMATCH'
   | 'ERR_ACCESS_DENIED'
+  | 'ERR_PERMISSION_DENIED'
   | 'ERR_AUTHORIZATION'
   | 'ERR_PORT_IN_USE'
   | 'ERR_DEVICE_CODE_EXPIRED'
@@ -30,7 +32,10 @@ export type AuthErrorCode =
   | 'ERR_ID_TOKEN_SIGNATURE'
   | 'ERR_ID_TOKEN_KEY_NOT_FOUND'
   | 'ERR_DISCOVERY'
-  | 'ERR_OAUTH1';
+  | 'ERR_OAUTH1'
+  | 'ERR_SUBJECT_TOKEN'
+  | 'ERR_SUBJECT_TOKEN_EXPIRED'
+  | 'ERR_EXECUTABLE_NOT_ALLOWED';
 
 export interface AuthErrorOptions {
   /** The underlying failure, already stripped of secrets. */
@@ -73,10 +78,52 @@ export class InvalidCredentialsError extends AuthError {
   }
 }
 
+/**
+ * A feature that needs files, sockets or child processes (ADC files, the metadata server probe,
+ * the loopback login, the file token store, gaxios) was called outside Node.js. `feature` names it.
+ */
+export class NodeOnlyError extends AuthError {
+  readonly feature: string;
+
+  constructor(feature: string, instead: string) {
+    super(
+      'ERR_NODE_ONLY',
+      `${feature} needs Node.js and is not available in this runtime (${instead})`,
+    );
+    this.feature = feature;
+  }
+}
+
 /** An option passed to a warrant API is missing or out of range. */
 export class InvalidOptionsError extends AuthError {
   constructor(message: string) {
     super('ERR_INVALID_OPTIONS', message);
+  }
+}
+
+/**
+ * Workload identity federation could not get a subject token from its source (a file, a URL, an
+ * executable, AWS, a certificate): the source is missing, refused, answered junk or an expired
+ * token. `source` names where it was read from.
+ */
+export class SubjectTokenError extends AuthError {
+  readonly source: string;
+
+  constructor(
+    message: string,
+    source: string,
+    code:
+      | 'ERR_SUBJECT_TOKEN'
+      | 'ERR_SUBJECT_TOKEN_EXPIRED'
+      | 'ERR_EXECUTABLE_NOT_ALLOWED' = 'ERR_SUBJECT_TOKEN',
+    cause?: unknown,
+  ) {
+    super(code, message, { cause });
+    this.source = source;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), source: this.source };
   }
 }
 

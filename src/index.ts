@@ -1,41 +1,5 @@
-export * from './errors.js';
-export type { HttpOptions, RetryPolicy } from './http/types.js';
-export {
-  Credentials,
-  DEFAULT_REFRESH_MARGIN_MS,
-  DEFAULT_UNIVERSE_DOMAIN,
-  type CredentialsOptions,
-  type TokenRequest,
-  type TokenResult,
-  type TokensEvent,
-} from './credentials/credentials.js';
-export {
-  UserCredentials,
-  parseAuthorizedUser,
-  type UserCredentialsOptions,
-} from './credentials/user-credentials.js';
-export {
-  buildTokenRequest,
-  parseTokenResponse,
-  requestToken,
-  type TokenResponse,
-} from './credentials/token-endpoint.js';
-export {
-  ServiceAccountCredentials,
-  GOOGLE_TOKEN_URL,
-  type ServiceAccountOptions,
-} from './service-account/service-account-credentials.js';
-export {
-  parseServiceAccountKey,
-  type ServiceAccountKey,
-} from './service-account/service-account-key.js';
+export * from './portable.js';
 export { KeyObjectSigner, type Signer, type SigningAlgorithm } from './service-account/signer.js';
-export {
-  AuthorizedClient,
-  type AuthorizedClientOptions,
-  type GoogleApisAuth,
-} from './transport/authorized-client.js';
-export type { TokenStore } from './store/token-store.js';
 export {
   Flow,
   type FlowOptions,
@@ -71,7 +35,6 @@ export {
   parseAuthorizationResponse,
   type AuthorizationParams,
 } from './flows/authorization.js';
-export { createCodeVerifier, codeChallengeS256, createState } from './flows/pkce.js';
 export { openInBrowser, type BrowserOpener } from './flows/browser.js';
 export {
   revoke,
@@ -92,8 +55,6 @@ export {
   GOOGLE_TOKEN_INFO_URL,
   GOOGLE_DEVICE_AUTHORIZATION_URL,
 } from './flows/endpoints.js';
-export { TokenStoreError } from './store/token-store.js';
-export { MemoryTokenStore } from './store/memory-token-store.js';
 export { FileTokenStore, type FileTokenStoreOptions } from './store/file-token-store.js';
 export {
   bindToStore,
@@ -119,12 +80,6 @@ export {
   type ComputeCredentialsOptions,
 } from './credentials/compute-credentials.js';
 export {
-  credentialsFromJson,
-  loadCredentialsFile,
-  SUPPORTED_CREDENTIALS_TYPES,
-  type LoadCredentialsOptions,
-} from './credentials/load-credentials.js';
-export {
   defaultCredentials,
   defaultCredentialsResolver,
   DefaultCredentialsResolver,
@@ -135,30 +90,6 @@ export {
 } from './credentials/default-credentials.js';
 export { wellKnownCredentialsPath, gcloudConfigDir } from './credentials/well-known-file.js';
 export { findProjectId, gcloudProject, type ProjectIdSource } from './credentials/project-id.js';
-export { OAuthProvider, type LoginResult } from './oauth/provider.js';
-export type { OAuthProviderOptions } from './oauth/provider-options.js';
-export { ProviderRegistry, type ProviderRegistration } from './oauth/registry.js';
-export {
-  GOOGLE_PROVIDER,
-  PROVIDER_PRESETS,
-  type ProviderPreset,
-  type ProviderPresetName,
-} from './oauth/presets.js';
-export { ProviderSession, type ProviderSessionOptions } from './oauth/session.js';
-export { tokensFromJson, tokensToJson, type OAuthTokens } from './oauth/tokens.js';
-export { discoveryUrl } from './oauth/discovery.js';
-export type { ProviderEndpoint, ProviderMetadata } from './oauth/metadata.js';
-export type {
-  AuthorizationRedirect,
-  AuthorizationRequestOptions,
-  SavedAuthorization,
-} from './oauth/authorization.js';
-export type { IdTokenClaims } from './oauth/id-token-claims.js';
-export type { ClientAuthMethod, ClientPrivateKey } from './oauth/client-auth.js';
-export type { DevicePollOptions, PendingDeviceLogin } from './oauth/device.js';
-export type { TokenIntrospection } from './oauth/introspection.js';
-export type { TokenTypeHint } from './oauth/revocation.js';
-export type { UserInfo } from './oauth/userinfo.js';
 export {
   callbackHandler,
   loginErrorPage,
@@ -194,25 +125,51 @@ export {
 } from './oauth/oauth1/signature.js';
 export type { OAuth1TokenCredentials } from './oauth/oauth1/token-response.js';
 export {
-  IdTokenCredentials,
-  type IdTokenCredentialsOptions,
-} from './credentials/id-token-credentials.js';
+  ImpersonatedCredentials,
+  type ImpersonatedCredentialsOptions,
+  type ImpersonatedIdTokenOptions,
+} from './credentials/impersonated-credentials.js';
+export { canSign, type SignResult, type SigningCredentials } from './credentials/signing.js';
+export { GdchCredentials, type GdchCredentialsOptions } from './credentials/gdch-credentials.js';
 export {
-  GOOGLE_CERTS_URL,
-  GOOGLE_ISSUERS,
-  GOOGLE_JWKS_URL,
-  IAP_ISSUER,
-  IAP_JWKS_URL,
-  IdTokenVerifier,
-  verifyIapJwt,
-  verifyIdToken,
-  type IdTokenVerifierOptions,
-  type VerifiedIdToken,
-  type VerifyIapJwtOptions,
-  type VerifyIdTokenOptions,
-} from './id-token/verifier.js';
-export type { IdTokenPayload } from './id-token/claims.js';
-export type { JwsHeader } from './id-token/jws.js';
-export type { IdTokenAlgorithm } from './id-token/key-set.js';
-export { PublicKeyCache, type PublicKeyCacheOptions } from './id-token/public-key-cache.js';
+  ApiKeyCredentials,
+  type ApiKeyCredentialsOptions,
+} from './credentials/api-key-credentials.js';
+export {
+  MAX_SIGNED_URL_SECONDS,
+  signStorageUrl,
+  storageUrlToSign,
+  type SignedUrlOptions,
+  type StorageUrlToSign,
+} from './storage/signed-url.js';
 export type { DetectOptions } from './metadata/metadata-client.js';
+export { ExternalAccountCredentials } from './external-account/external-account-credentials.js';
+export type { ExternalAccountOptions, CredentialSource } from './external-account/config.js';
+export type {
+  SubjectTokenContext,
+  SubjectTokenFormat,
+  SubjectTokenSupplier,
+} from './external-account/subject-token.js';
+export type { AwsSecurityCredentialsSupplier } from './external-account/aws-source.js';
+export type { AwsSecurityCredentials } from './external-account/aws-sigv4.js';
+export {
+  ExternalAccountAuthorizedUserCredentials,
+  type ExternalAccountAuthorizedUserOptions,
+} from './external-account/authorized-user-credentials.js';
+export {
+  DownscopedCredentials,
+  MAX_ACCESS_BOUNDARY_RULES,
+  type AccessBoundaryRule,
+  type CredentialAccessBoundary,
+  type DownscopedCredentialsOptions,
+} from './credentials/downscoped-credentials.js';
+export {
+  buildTokenExchangeRequest,
+  exchangeToken,
+  parseTokenExchangeResponse,
+  TOKEN_EXCHANGE_GRANT,
+  TOKEN_TYPES,
+  type BasicClient,
+  type TokenExchangeRequest,
+  type TokenExchangeResponse,
+} from './oauth/token-exchange.js';

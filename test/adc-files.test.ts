@@ -59,7 +59,7 @@ describe('credentials files', () => {
   });
 
   for (const [name, json] of [
-    ['an unknown type', { ...USER, type: 'external_account' }],
+    ['an unknown type', { ...USER, type: 'future_account_type' }],
     ['a type that is not a string', { ...USER, type: 42 }],
   ] as const) {
     it(`refuses ${name}, naming the accepted types`, async () => {
@@ -69,7 +69,7 @@ describe('credentials files', () => {
       assert.equal(error.field, 'type');
       assert.match(
         error.message,
-        /^creds\.json has type '(external_account|42)'; warrant accepts 'service_account', 'authorized_user'/,
+        /^creds\.json has type '(future_account_type|42)'; warrant accepts 'service_account', 'authorized_user', 'impersonated_service_account', 'external_account', 'external_account_authorized_user'/,
       );
       assertNoSecrets(error, secretsOf());
     });

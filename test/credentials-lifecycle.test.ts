@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
+import { AUDIENCE_SLOTS } from '../src/credentials/credentials.js';
 import { AuthError, HttpError } from '../src/errors.js';
 import { FakeCredentials, FakeScript, ManualClock } from './support/fake-credentials.js';
 
@@ -183,6 +184,25 @@ describe('Credentials token lifecycle', () => {
     assert.equal(first.get('authorization'), 'Bearer token-1');
   });
 
+  it('reads the same headers as Headers and as a plain record of strings, and refuses changes either way', async () => {
+    const { credentials } = setup();
+    const headers = await credentials.withQuotaProject('billing').getRequestHeaders();
+    const expected = { authorization: 'Bearer token-1', 'x-goog-user-project': 'billing' };
+    assert.deepEqual(Object.fromEntries(headers), expected);
+    const visited: Record<string, string> = {};
+    headers.forEach((value, name) => (visited[name] = value));
+    assert.deepEqual(visited, expected);
+    assert.deepEqual(Object.keys(headers).sort(), Object.keys(expected));
+    assert.deepEqual({ ...headers }, expected);
+    assert.deepEqual(Object.assign({}, headers), expected);
+    const record = headers as unknown as Record<string, unknown>;
+    assert.throws(() => (record.authorization = 'Bearer other'), TypeError);
+    assert.throws(() => (record['x-extra'] = '1'), TypeError);
+    assert.throws(() => delete record.authorization, TypeError);
+    assert.equal(headers.get('authorization'), 'Bearer token-1');
+    assert.equal(record.authorization, 'Bearer token-1');
+  });
+
   it('withScopes and withQuotaProject return new objects and leave the original alone', () => {
     const { credentials } = setup();
     const scoped = credentials.withScopes('a b a');
@@ -208,6 +228,18 @@ describe('Credentials token lifecycle', () => {
     assert.deepEqual(script.audiences.sort(), ['aud:one', 'aud:two']);
     await credentials.getRequestHeaders('aud:one');
     assert.equal(script.fetches, 2);
+  });
+
+  it(`fetches one token per audience for ${AUDIENCE_SLOTS} audiences in rotation, then serves them all from cache`, async () => {
+    const { script, credentials } = setup();
+    const audiences = Array.from({ length: AUDIENCE_SLOTS }, (_, i) => `aud:https://api${i}.test/`);
+    for (let round = 0; round < 2; round++) {
+      for (const audience of audiences) await credentials.getRequestHeaders(audience);
+    }
+    assert.equal(script.fetches, AUDIENCE_SLOTS);
+    await credentials.getRequestHeaders('aud:one-more');
+    await credentials.getRequestHeaders(audiences[0]);
+    assert.equal(script.fetches, AUDIENCE_SLOTS + 2, 'past the bound, the least recent is dropped');
   });
 
   it('invalidate() with a stale token is a no-op, with the current one forces a refresh', async () => {

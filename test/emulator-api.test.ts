@@ -87,6 +87,27 @@ describe('emulator', () => {
     });
   });
 
+  it('answers CORS preflights and lets any origin read its answers, without credentials', async () => {
+    const preflight = await fetch(emulator.tokenUrl, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:8080',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+    assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
+    assert.equal(
+      preflight.headers.get('access-control-allow-headers'),
+      'authorization, content-type',
+    );
+    assert.equal(preflight.headers.get('access-control-allow-credentials'), null);
+    const keys = await fetch(emulator.jwksUrl, { headers: { origin: 'http://localhost:8080' } });
+    assert.equal(keys.headers.get('access-control-allow-origin'), '*');
+  });
+
   describe('echo API', () => {
     let token: string;
     before(async () => {

@@ -335,11 +335,11 @@ describe('key set parsing', () => {
     body: JSON.stringify(body),
   });
 
-  it('keeps only keys usable for ID tokens, each with the algorithm its type allows', () => {
+  it('keeps only keys usable for ID tokens, each with the algorithm its type allows', async () => {
     const jwk = (pair: { publicKey: KeyObject }) => pair.publicKey.export({ format: 'jwk' });
     const rsa = jwk(generateKeyPairSync('rsa', { modulusLength: 2048 }));
     const ec = jwk(generateKeyPairSync('ec', { namedCurve: 'P-256' }));
-    const set = parseKeySetResponse(
+    const set = await parseKeySetResponse(
       response(
         {
           keys: [
@@ -367,8 +367,8 @@ describe('key set parsing', () => {
     assert.equal(set.maxAgeSec, 18_000);
   });
 
-  it('reads a {kid: PEM} map and skips values that are not keys', () => {
-    const set = parseKeySetResponse(
+  it('reads a {kid: PEM} map and skips values that are not keys', async () => {
+    const set = await parseKeySetResponse(
       response({ a: 'not a pem', b: 7 }),
       'https://keys.example/certs',
       'pem',
@@ -377,8 +377,8 @@ describe('key set parsing', () => {
     assert.equal(set.maxAgeSec, undefined);
   });
 
-  it('turns an error status into an HTTP error', () => {
-    assert.throws(
+  it('turns an error status into an HTTP error', async () => {
+    await assert.rejects(
       () =>
         parseKeySetResponse(
           { status: 404, headers: new Headers(), body: 'nope' },

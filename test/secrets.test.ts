@@ -1,12 +1,23 @@
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import nock from 'nock';
+import { WebCryptoSigner } from '../src/service-account/webcrypto-signer.js';
 import { ServiceAccountCredentials } from '../src/service-account/service-account-credentials.js';
 import { UserCredentials } from '../src/credentials/user-credentials.js';
 import { AuthorizedClient } from '../src/transport/authorized-client.js';
 import { redactSecrets } from '../src/errors.js';
+import { DownscopedCredentials } from '../src/credentials/downscoped-credentials.js';
+import { ExternalAccountAuthorizedUserCredentials } from '../src/external-account/authorized-user-credentials.js';
+import { ExternalAccountCredentials } from '../src/external-account/external-account-credentials.js';
+import { Credentials, type TokenResult } from '../src/credentials/credentials.js';
+import { GdchCredentials } from '../src/credentials/gdch-credentials.js';
+import { ImpersonatedCredentials } from '../src/credentials/impersonated-credentials.js';
+import { credentialsFromJson } from '../src/credentials/load-credentials.js';
+import { signStorageUrl } from '../src/storage/signed-url.js';
+import { RedisTokenCache, type TokenCacheEvent } from '../src/cache/redis-token-cache.js';
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
-import { everythingShown } from './support/secrets.js';
+import { assertNoSecrets, everythingShown } from './support/secrets.js';
 
 const REFRESH_TOKEN = '1//0refresh-secret-abcdefghijklmnopqrstuvwxyz';
 const CLIENT_SECRET = 'GOCSPX-client-secret-value';
@@ -19,6 +30,19 @@ async function caught(promise: Promise<unknown> | (() => unknown)): Promise<unkn
     return error;
   }
   assert.fail('expected a failure');
+}
+
+/** Fails naming the failure path whose error shows one of `secrets`. */
+function assertNoneShows(errors: readonly [string, unknown][], secrets: readonly string[]): void {
+  for (const [what, error] of errors) {
+    const shown = everythingShown(error);
+    for (const secret of secrets) {
+      assert.ok(
+        !shown.includes(secret),
+        `${what}: an error shows a secret (${secret.slice(0, 6)}…)`,
+      );
+    }
+  }
 }
 
 describe('no secret in any error', () => {
@@ -40,8 +64,12 @@ describe('no secret in any error', () => {
 
     // A PEM that does not parse.
     const brokenPem = key.privateKeyPem.replace(/[A-Za-z]{10}/, 'AAAAAAAAAA');
-    await record('unparseable key', () =>
-      ServiceAccountCredentials.fromJson(serviceAccountJson(key, { private_key: brokenPem })),
+    // Keys are parsed on first use, so the first token request is what fails.
+    await record(
+      'unparseable key',
+      ServiceAccountCredentials.fromJson(serviceAccountJson(key, { private_key: brokenPem }), {
+        scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+      }).getAccessToken(),
     );
 
     // Servers that echo the request back in their error text.
@@ -136,7 +164,228 @@ describe('no secret in any error', () => {
     secrets.push(assertion, assertion.split('.')[2]);
 
     assert.equal(errors.length, 9);
+    assertNoneShows(errors, secrets);
+  });
+
+  it('keeps subject tokens, AWS keys and session tokens, STS client secrets and the signed AWS request out of federation failures', async () => {
+    const STS_HOST = 'https://sts.example.test';
+    const SUBJECT_TOKEN = 'opaque-subject-token-value-0123456789';
+    const STS_CLIENT_SECRET = 'sts-client-secret-value-abcdef';
+    const AWS = {
+      accessKeyId: 'ASIAEXAMPLEKEY0000',
+      secretAccessKey: 'aws-secret-access-key-value-0123456789',
+      sessionToken: 'aws-session-token-value-abcdefghijklmnop',
+    };
+    const base = {
+      audience:
+        '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q',
+      tokenUrl: `${STS_HOST}/v1/token`,
+      http: FAST_HTTP,
+    };
+    const errors: [string, unknown][] = [];
+    const record = async (what: string, failure: Promise<unknown>) =>
+      errors.push([what, await caught(failure)]);
+    const echoForm = () =>
+      nock(STS_HOST)
+        .post('/v1/token')
+        .reply(400, (_uri, body) => ({
+          error: 'invalid_grant',
+          error_description: `rejected ${body}`,
+        }));
+
+    let signedRequest = '';
+    echoForm();
+    await record(
+      'STS echoing an opaque subject token and client',
+      new ExternalAccountCredentials({
+        ...base,
+        subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+        subjectTokenSupplier: { getSubjectToken: async () => SUBJECT_TOKEN },
+        clientId: 'sts-client',
+        clientSecret: STS_CLIENT_SECRET,
+      }).getAccessToken(),
+    );
+    nock(STS_HOST)
+      .post('/v1/token', (body: Record<string, string>) => {
+        signedRequest = body.subject_token;
+        return true;
+      })
+      .reply(400, (_uri, body) => ({ error: 'invalid_request', error_description: `bad ${body}` }));
+    const aws = new ExternalAccountCredentials({
+      ...base,
+      subjectTokenType: 'urn:ietf:params:aws:token-type:aws4_request',
+      awsSecurityCredentialsSupplier: {
+        getAwsRegion: async () => 'us-east-1',
+        getAwsSecurityCredentials: async () => AWS,
+      },
+    });
+    await record('STS echoing the signed AWS request', aws.getAccessToken());
+    nock(STS_HOST)
+      .post('/v1/token')
+      .times(3)
+      .reply(500, (_uri, body) => `upstream failed for ${body}`);
+    await record('STS 500 echoing the AWS form', aws.getAccessToken());
+    nock(STS_HOST)
+      .post('/v1/token')
+      .reply(200, (_uri, body) => `<html>${body}</html>`);
+    await record('non-JSON 200 from STS', aws.getAccessToken());
+
+    const sourceToken = await ServiceAccountCredentials.fromJson(
+      emulator.current.serviceAccountKey,
+      { scopes: 'x' },
+    ).getAccessToken();
+    echoForm();
+    await record(
+      'downscoping echoing the source token',
+      new DownscopedCredentials({
+        sourceCredentials: ServiceAccountCredentials.fromJson(emulator.current.serviceAccountKey, {
+          scopes: 'x',
+        }),
+        credentialAccessBoundary: {
+          accessBoundaryRules: [
+            {
+              availableResource: '//storage.googleapis.com/projects/_/buckets/b',
+              availablePermissions: ['inRole:roles/storage.objectViewer'],
+            },
+          ],
+        },
+        tokenUrl: base.tokenUrl,
+        http: FAST_HTTP,
+      }).getAccessToken(),
+    );
+    nock(STS_HOST)
+      .post('/v1/oauthtoken')
+      .reply(400, (_uri, body) => ({
+        error: 'invalid_grant',
+        error_description: `refresh ${body}`,
+      }));
+    await record(
+      'workforce refresh echoing the refresh token',
+      new ExternalAccountAuthorizedUserCredentials({
+        tokenUrl: `${STS_HOST}/v1/oauthtoken`,
+        clientId: 'workforce-client',
+        clientSecret: STS_CLIENT_SECRET,
+        refreshToken: REFRESH_TOKEN,
+        http: FAST_HTTP,
+      }).getAccessToken(),
+    );
+
+    assert.ok(signedRequest.length > 100, 'the signed AWS request was captured');
+    const signature = /Signature=([0-9a-f]{64})/.exec(decodeURIComponent(signedRequest))?.[1];
+    assert.ok(signature);
+    const secrets = [
+      SUBJECT_TOKEN,
+      STS_CLIENT_SECRET,
+      AWS.secretAccessKey,
+      AWS.sessionToken,
+      signedRequest,
+      signature,
+      REFRESH_TOKEN,
+    ];
+    assert.equal(errors.length, 6);
+    assertNoneShows(errors, secrets);
+    assert.ok(sourceToken);
+  });
+
+  it('keeps caller tokens, signing keys and GDCH assertions out of impersonation, signing and GDCH failures', async () => {
+    const CALLER_TOKEN = 'opaque-caller-token-not-shaped-like-any-known-token';
+    class OpaqueSource extends Credentials {
+      readonly type = 'opaque';
+      protected override async fetchToken(): Promise<TokenResult> {
+        return { accessToken: CALLER_TOKEN, expiresAt: Date.now() + 3600_000 };
+      }
+    }
+    const IAM = 'https://iam.example.test';
+    // An IAM that echoes the caller's authorization header and the request in every error.
+    const echoing = (status: number) =>
+      function (this: { req: { headers: Record<string, string> } }, _uri: string, body: unknown) {
+        const message = `denied ${this.req.headers.authorization} for ${JSON.stringify(body)}`;
+        return status === 500 ? message : { error: { code: status, message, status: 'X' } };
+      };
+    nock(IAM)
+      .post(/:generateAccessToken$/)
+      .reply(403, echoing(403));
+    nock(IAM)
+      .post(/:generateIdToken$/)
+      .reply(400, echoing(400));
+    nock(IAM)
+      .post(/:signBlob$/)
+      .times(3)
+      .reply(500, echoing(500));
+    nock(IAM)
+      .post(/:signJwt$/)
+      .reply(200, `{"signedJwt": ${JSON.stringify(CALLER_TOKEN)}`);
+    const impersonated = new ImpersonatedCredentials({
+      sourceCredentials: new OpaqueSource({}),
+      targetPrincipal: 'target@p.iam.gserviceaccount.com',
+      iamEndpoint: IAM,
+      http: FAST_HTTP,
+    });
+    const errors: [string, unknown][] = [];
+    const record = async (what: string, failure: Promise<unknown> | (() => unknown)) =>
+      errors.push([what, await caught(failure)]);
+    await record('IAM 403 echoing the caller token', impersonated.getAccessToken());
+    await record('IAM 400 echoing the caller token', impersonated.fetchIdToken('https://a.test'));
+    await record(
+      'signed URL over a failing signBlob',
+      signStorageUrl(impersonated, { bucket: 'b', object: 'o', expires: Date.now() + 60_000 }),
+    );
+    await record('IAM answering junk', impersonated.signJwt({ sub: 'x' }));
+
+    // An impersonated_service_account file whose source key is broken.
+    const key = generateTestKey();
+    const brokenPem = key.privateKeyPem.replace(/[A-Za-z]{10}/, 'AAAAAAAAAA');
+    await record(
+      'impersonated file with a broken source key (parsed at the first token request)',
+      credentialsFromJson({
+        type: 'impersonated_service_account',
+        service_account_impersonation_url: `${IAM}/v1/projects/-/serviceAccounts/t@p.iam.gserviceaccount.com:generateAccessToken`,
+        source_credentials: serviceAccountJson(key, { private_key: brokenPem }),
+      }).getAccessToken(),
+    );
+
+    // GDCH: a token endpoint echoing the assertion it was sent.
+    const gdchKey = generateTestKey('ec');
+    let gdchAssertion = '';
+    nock('https://gdch.example.test')
+      .post('/authenticate', (body: Record<string, string>) => {
+        gdchAssertion = body.subject_token;
+        return true;
+      })
+      .reply(400, (_uri, body) => ({
+        error: 'invalid_grant',
+        error_description: JSON.stringify(body),
+      }));
+    await record(
+      'GDCH refusal echoing the assertion',
+      GdchCredentials.fromJson(
+        {
+          type: 'gdch_service_account',
+          format_version: '1',
+          project: 'p',
+          name: 'n',
+          private_key_id: 'k',
+          private_key: gdchKey.privateKeyPem,
+          token_uri: 'https://gdch.example.test/authenticate',
+        },
+        { http: FAST_HTTP },
+      )
+        .withAudience('https://api.test')
+        .getAccessToken(),
+    );
+
+    assert.ok(gdchAssertion.length > 100, 'the GDCH assertion was captured');
+    const secrets = [
+      CALLER_TOKEN,
+      key.privateKeyPem.split('\n')[1],
+      brokenPem.split('\n')[1],
+      gdchKey.privateKeyPem.split('\n')[1],
+      gdchAssertion,
+      gdchAssertion.split('.')[2],
+    ];
+    assert.equal(errors.length, 6);
     for (const [what, error] of errors) {
+      assert.ok(error instanceof Error && 'code' in error, `${what}: a typed error`);
       const shown = everythingShown(error);
       for (const secret of secrets) {
         assert.ok(
@@ -144,6 +393,78 @@ describe('no secret in any error', () => {
           `${what}: an error shows a secret (${secret.slice(0, 6)}…)`,
         );
       }
+    }
+  });
+
+  it('keeps the private key and client secret out of a spread or JSON of credentials', () => {
+    const key = generateTestKey();
+    const sa = ServiceAccountCredentials.fromJson(serviceAccountJson(key));
+    const user = UserCredentials.fromJson(emulator.current.authorizedUser);
+    for (const credentials of [sa, user]) {
+      const shown = `${JSON.stringify({ ...credentials })} ${JSON.stringify(credentials)} ${everythingShown(credentials)}`;
+      assert.ok(!shown.includes(key.privateKeyPem.split('\n')[1]));
+      assert.ok(!shown.includes(emulator.current.authorizedUser.client_secret));
+    }
+  });
+
+  it('keeps the cache key, tokens and refresh tokens out of token-cache errors, events and inspect', async () => {
+    const cacheKey = Buffer.alloc(32, 7).toString('base64');
+    const shortKey = cacheKey.slice(0, 20);
+    const keyError = await caught(
+      () => new RedisTokenCache({ url: 'redis://127.0.0.1:1', key: shortKey }),
+    );
+    const events: TokenCacheEvent[] = [];
+    const cache = new RedisTokenCache({
+      url: `redis://127.0.0.1:${await closedPort()}`,
+      key: cacheKey,
+      onEvent: (event) => events.push(event),
+    });
+    try {
+      const json = emulator.current.createUser();
+      const user = UserCredentials.fromJson(json, { tokenCache: cache, http: FAST_HTTP });
+      const accessToken = await user.getAccessToken();
+      emulator.current.revokeToken(json.refresh_token);
+      const refreshError = await caught(user.refresh());
+      assert.ok(
+        events.some((e) => e.type === 'fault'),
+        'Redis was down: the cache reported it',
+      );
+      const shown = [
+        everythingShown(keyError),
+        everythingShown(refreshError),
+        JSON.stringify(events),
+        inspect(cache, { depth: 5, showHidden: true }),
+        JSON.stringify(cache),
+      ].join('\n');
+      for (const secret of [
+        cacheKey,
+        shortKey,
+        accessToken,
+        json.refresh_token,
+        json.client_secret,
+      ]) {
+        assert.ok(!shown.includes(secret), `token cache shows a secret (${secret.slice(0, 6)}…)`);
+      }
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('keeps the token out of the TypeError that refuses changing shared headers', async () => {
+    const credentials = ServiceAccountCredentials.fromJson(emulator.current.serviceAccountKey, {
+      scopes: 'x',
+    });
+    const headers = await credentials.getRequestHeaders();
+    const token = await credentials.getAccessToken();
+    const record = headers as unknown as Record<string, string>;
+    const failures = [
+      await caught(() => headers.set('authorization', 'Bearer other')),
+      await caught(() => (record.authorization = 'Bearer other')),
+      await caught(() => delete record.authorization),
+    ];
+    for (const error of failures) {
+      assert.ok(error instanceof TypeError);
+      assert.ok(!everythingShown(error).includes(token), 'a refusal shows the token');
     }
   });
 
@@ -162,5 +483,20 @@ describe('no secret in any error', () => {
     ]) {
       assert.ok(!clean.includes(leaked), leaked);
     }
+  });
+
+  it('keeps the private key out of WebCryptoSigner failures and its inspection', async () => {
+    const pem = generateTestKey().privateKeyPem;
+    const body = pem.split('\n')[1];
+    const pkcs1Like = pem.replace(/PRIVATE KEY/g, 'RSA PRIVATE KEY');
+    const truncated = pem.replace(/\n[^-]+\n-----END/, `\n${body}\n-----END`);
+    const failures = [
+      await caught(() => new WebCryptoSigner(pkcs1Like, undefined, 'key.json')),
+      await caught(() => new WebCryptoSigner(`${pem}trailing`, undefined, 'key.json')),
+      await caught(new WebCryptoSigner(truncated, undefined, 'key.json').sign(new Uint8Array(1))),
+    ];
+    for (const error of failures) assertNoSecrets(error, [pem, body, body.slice(10, 40)]);
+    const shown = `${inspect(new WebCryptoSigner(pem))} ${JSON.stringify(new WebCryptoSigner(pem))}`;
+    assert.ok(!shown.includes(body.slice(10, 40)), 'the signer shows its key');
   });
 });

@@ -4,6 +4,7 @@ import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
+import { PrivateKeyCache } from '../src/service-account/private-key-cache.js';
 import { ServiceAccountCredentials } from '../src/service-account/service-account-credentials.js';
 import { decodeJwt, generateTestKey, serviceAccountJson, type TestKey } from './support/keys.js';
 
@@ -222,30 +223,57 @@ describe('ServiceAccountCredentials', () => {
       });
     });
 
-    it('reports a PEM that is not a key without echoing it', () => {
+    it('reports a PEM that is not a key at the first token request, without echoing it', async () => {
       const bogus =
         '-----BEGIN PRIVATE KEY-----\nTm90IGEga2V5IGF0IGFsbA==\n-----END PRIVATE KEY-----\n';
-      assert.throws(
-        () => ServiceAccountCredentials.fromJson(serviceAccountJson(rsa, { private_key: bogus })),
-        (e: Error & { code?: string; field?: string }) => {
-          assert.equal(e.code, 'ERR_INVALID_CREDENTIALS');
-          assert.equal(e.field, 'private_key');
-          assert.doesNotMatch(`${e.message} ${e.stack} ${JSON.stringify(e)}`, /Tm90IGEga2V5/);
-          assert.equal(e.cause, undefined);
-          return true;
+      const sa = ServiceAccountCredentials.fromJson(
+        serviceAccountJson(rsa, { private_key: bogus }),
+        {
+          scopes: ['https://www.googleapis.com/auth/cloud-platform'],
         },
       );
+      await assert.rejects(sa.getAccessToken(), (e: Error & { code?: string; field?: string }) => {
+        assert.equal(e.code, 'ERR_INVALID_CREDENTIALS');
+        assert.equal(e.field, 'private_key');
+        assert.doesNotMatch(`${e.message} ${e.stack} ${JSON.stringify(e)}`, /Tm90IGEga2V5/);
+        assert.equal(e.cause, undefined);
+        return true;
+      });
     });
 
-    it('refuses key types it cannot sign with', () => {
+    it('refuses key types it cannot sign with, at the first token request', async () => {
       const ed = generateKeyPairEd25519();
-      assert.throws(
-        () => ServiceAccountCredentials.fromJson(serviceAccountJson(rsa, { private_key: ed })),
-        {
-          code: 'ERR_INVALID_CREDENTIALS',
-          message: /ed25519 is not supported/,
-        },
-      );
+      const sa = ServiceAccountCredentials.fromJson(serviceAccountJson(rsa, { private_key: ed }), {
+        scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+      });
+      await assert.rejects(sa.getAccessToken(), {
+        code: 'ERR_INVALID_CREDENTIALS',
+        message: /ed25519 is not supported/,
+      });
+    });
+  });
+
+  describe('private keys parsed once per key, on first use', () => {
+    it('parses a PEM once however many credentials objects share it', () => {
+      const cache = new PrivateKeyCache();
+      const first = cache.get(rsa.privateKeyPem, 'a');
+      assert.equal(cache.get(rsa.privateKeyPem, 'b'), first);
+      assert.notEqual(cache.get(generateTestKey().privateKeyPem, 'c'), first);
+    });
+
+    it('keeps at most its bound of keys, dropping the oldest', () => {
+      const cache = new PrivateKeyCache(1);
+      const first = cache.get(rsa.privateKeyPem, 'a');
+      cache.get(generateTestKey().privateKeyPem, 'b');
+      assert.notEqual(cache.get(rsa.privateKeyPem, 'a'), first);
+    });
+
+    it('builds credentials from a key without parsing it, and signs with it later', async () => {
+      const sa = ServiceAccountCredentials.fromJson(serviceAccountJson(rsa), {
+        useSelfSignedJwt: true,
+      });
+      const headers = await sa.getRequestHeaders('https://storage.googleapis.com/b');
+      assert.match(headers.get('authorization') ?? '', /^Bearer ey/);
     });
   });
 });

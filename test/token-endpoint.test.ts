@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import nock from 'nock';
 import {
   buildTokenRequest,
@@ -155,16 +156,27 @@ describe('token requests over HTTP with retries', () => {
     assert.ok(!nock.isDone() || nock.pendingMocks().length === 0);
   });
 
-  it('retries connection errors, then reports a NetworkError', async () => {
-    nock('https://oauth2.example.test')
-      .post('/token')
-      .times(4)
-      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
-    await assert.rejects(requestToken(TOKEN_URL, {}, { http: fast }), (e: unknown) => {
-      assert.ok(e instanceof AuthError);
-      assert.equal(e.code, 'ERR_NETWORK');
-      return true;
+  it('retries connection resets, then reports a NetworkError', async () => {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections++;
+      socket.resetAndDestroy();
     });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await assert.rejects(
+        requestToken(`http://127.0.0.1:${port}/token`, {}, { http: fast }),
+        (e: unknown) => {
+          assert.ok(e instanceof AuthError);
+          assert.equal(e.code, 'ERR_NETWORK');
+          return true;
+        },
+      );
+      assert.equal(connections, 4);
+    } finally {
+      server.close();
+    }
   });
 
   it('times out a slow endpoint with ERR_TIMEOUT', async () => {

@@ -1,10 +1,11 @@
 /**
  * The cached header path: `getRequestHeaders(url)` on a client whose token is fresh, the call
- * every API request makes. Floor: a Map lookup plus an expiry check in an async function.
+ * every API request makes, with the authorization header read from what it returns. Floor: a
+ * Map lookup plus an expiry check in an async function.
  */
 import type { BenchContext } from '../context.js';
 import { galServiceAccount, warrantServiceAccount } from '../service-account-clients.js';
-import { failureOf, measured, notAvailable, withinFloor, type Row } from '../report.js';
+import { atLeastTimesGal, failureOf, measured, notAvailable, type Row } from '../report.js';
 import { opsPerSecond, type BatchPlan, type Operation } from '../stats.js';
 
 const API_URL = 'https://storage.googleapis.com/storage/v1/b?project=p';
@@ -33,9 +34,10 @@ export async function cachedHeaders(context: BenchContext): Promise<Row[]> {
   const floorWithHeaders = async (url: string): Promise<Headers> =>
     new Headers({ authorization: `Bearer ${await floor(url)}` });
 
+  // Each loop reads the header it gets, as a caller sending a request must.
   const contenders = {
-    warrant: () => warrant.getRequestHeaders(API_URL),
-    gal: () => gal.getRequestHeaders(API_URL),
+    warrant: async () => (await warrant.getRequestHeaders(API_URL)).get('authorization'),
+    gal: async () => (await gal.getRequestHeaders(API_URL)).get('authorization'),
   };
   const failures = {
     warrant: await failureOf(() => sameTokenTwice(contenders.warrant)),
@@ -48,10 +50,10 @@ export async function cachedHeaders(context: BenchContext): Promise<Row[]> {
   if (!failures.warrant) operations.warrant = contenders.warrant;
   if (!failures.gal) operations.gal = contenders.gal;
 
-  emulator.resetHits();
+  await emulator.resetHits();
   const rates = await opsPerSecond(operations, PLAN);
   // A cached path that mints tokens is not a cached path.
-  const minted = emulator.hits.token;
+  const minted = (await emulator.hits()).token;
   const result = (name: 'warrant' | 'gal') => {
     const failure = failures[name];
     if (failure) return notAvailable(failure);
@@ -70,13 +72,13 @@ export async function cachedHeaders(context: BenchContext): Promise<Row[]> {
       `Map.get + Date.now() expiry check in an async function; the same plus new Headers({authorization}) runs at ${Math.round(rates.floorWithHeaders.median).toLocaleString('en-US')} ops/s`,
     ),
   };
-  return [{ ...row, target: withinFloor(2, row.warrant, measured(rates.floor)) }];
+  return [{ ...row, target: atLeastTimesGal(4, row.warrant, row.gal) }];
 }
 
 /** The first call fetches a token; the second must serve the same one from the cache. */
-async function sameTokenTwice(call: () => Promise<Headers>): Promise<void> {
-  const first = (await call()).get('authorization');
-  const second = (await call()).get('authorization');
+async function sameTokenTwice(call: () => Promise<string | null>): Promise<void> {
+  const first = await call();
+  const second = await call();
   if (!first?.startsWith('Bearer ya29.') || first !== second) {
     throw new Error('headers did not carry one cached bearer token');
   }

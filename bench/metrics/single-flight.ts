@@ -47,7 +47,7 @@ async function burst(
   size: number,
   gapMs: number,
 ): Promise<Burst> {
-  context.emulator.resetHits();
+  await context.emulator.resetHits();
   const start = nowMs();
   const calls: Promise<Headers>[] = [];
   for (let wave = 0; wave < waves; wave++) {
@@ -57,7 +57,7 @@ async function burst(
   const headers = await Promise.all(calls);
   const ms = nowMs() - start;
   const distinctTokens = new Set(headers.map((h) => h.get('authorization'))).size;
-  return { hits: context.emulator.hits.token, ms, distinctTokens };
+  return { hits: (await context.emulator.hits()).token, ms, distinctTokens };
 }
 
 type Case = 'fresh' | 'expired' | 'waves';
@@ -80,7 +80,7 @@ export async function singleFlight(context: BenchContext): Promise<Row[]> {
 
   // Expired: clients hold a real token that lived one second and has run out.
   const expiring: Record<Lib, HeadersSource[]> = { warrant: [], gal: [] };
-  emulator.setTokenLifetime(1);
+  await emulator.setTokenLifetime(1);
   try {
     for (const lib of libs) {
       for (let run = 0; run < RUNS; run++) {
@@ -92,7 +92,7 @@ export async function singleFlight(context: BenchContext): Promise<Row[]> {
       }
     }
   } finally {
-    emulator.setTokenLifetime(3600);
+    await emulator.setTokenLifetime(3600);
   }
   await sleep(1_100);
 
@@ -148,22 +148,22 @@ export async function shortLivedTokens(context: BenchContext): Promise<Row[]> {
   const { emulator } = context;
   const hits: Record<Lib, number[]> = { warrant: [], gal: [] };
   const failures: Partial<Record<Lib, string>> = {};
-  emulator.setTokenLifetime(SHORT_LIFETIME_SEC);
+  await emulator.setTokenLifetime(SHORT_LIFETIME_SEC);
   try {
     for (let run = 0; run < RUNS; run++) {
       for (const lib of ['warrant', 'gal'] as const) {
         const client = newClient(lib, context);
-        emulator.resetHits();
+        await emulator.resetHits();
         try {
           for (let i = 0; i < SEQUENTIAL_CALLS; i++) await client.getRequestHeaders();
-          hits[lib].push(emulator.hits.token);
+          hits[lib].push((await emulator.hits()).token);
         } catch (error) {
           failures[lib] ??= describeError(error);
         }
       }
     }
   } finally {
-    emulator.setTokenLifetime(3600);
+    await emulator.setTokenLifetime(3600);
   }
   const result = (lib: Lib): Measured => {
     const failure = failures[lib];

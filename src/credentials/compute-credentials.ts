@@ -1,8 +1,12 @@
+import type { TokenIdentity } from '../cache/token-cache.js';
 import { InvalidOptionsError, TokenResponseError } from '../errors.js';
+import { apiClientHeader } from '../http/api-client-header.js';
 import { defaultMetadataClient, type MetadataClient } from '../metadata/metadata-client.js';
 import { serviceAccountPath } from '../metadata/metadata-request.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
 import { headerSafeToken, parseLifetime } from './token-endpoint.js';
+import { defaultIamEndpoint, iamSignBlob } from './iam-credentials.js';
+import { bytesOf, type SignResult, type SigningCredentials } from './signing.js';
 
 /** Options for {@link ComputeCredentials}. */
 export interface ComputeCredentialsOptions extends CredentialsOptions {
@@ -10,6 +14,8 @@ export interface ComputeCredentialsOptions extends CredentialsOptions {
   metadataClient?: MetadataClient;
   /** The instance's service account to act as: `default` or an email. Default `default`. */
   serviceAccount?: string;
+  /** Root of the IAM Credentials API, used by {@link ComputeCredentials.sign}. Default `https://iamcredentials.<universe>`. */
+  iamEndpoint?: string;
 }
 
 /** The metadata server's token answer. */
@@ -30,7 +36,10 @@ interface MetadataToken {
  * console.log(await credentials.getServiceAccountEmail());
  * ```
  */
-export class ComputeCredentials extends Credentials<ComputeCredentialsOptions> {
+export class ComputeCredentials
+  extends Credentials<ComputeCredentialsOptions>
+  implements SigningCredentials
+{
   readonly type = 'compute';
 
   get serviceAccount(): string {
@@ -44,6 +53,29 @@ export class ComputeCredentials extends Credentials<ComputeCredentialsOptions> {
   /** The email of the service account these credentials act as. */
   getServiceAccountEmail(): Promise<string> {
     return this.metadataClient.serviceAccountEmail(this.serviceAccount);
+  }
+
+  getSignerEmail(): Promise<string> {
+    return this.getServiceAccountEmail();
+  }
+
+  /**
+   * Signs `data` as the instance's service account through IAM `signBlob`: the VM holds no key.
+   * The account needs `roles/iam.serviceAccountTokenCreator` on itself, and its token the
+   * cloud-platform scope.
+   *
+   * @example
+   * ```ts
+   * const { signature } = await new ComputeCredentials({}).sign('bytes to sign');
+   * ```
+   */
+  async sign(data: string | Uint8Array): Promise<SignResult> {
+    const endpoint = this.options.iamEndpoint ?? defaultIamEndpoint(await this.getUniverseDomain());
+    const [serviceAccount, headers] = await Promise.all([
+      this.getServiceAccountEmail(),
+      this.getRequestHeaders(),
+    ]);
+    return iamSignBlob({ endpoint, serviceAccount, headers }, bytesOf(data), this.options.http);
   }
 
   /** The configured universe, else the one the metadata server reports. */
@@ -61,6 +93,7 @@ export class ComputeCredentials extends Credentials<ComputeCredentialsOptions> {
     const path = `${this.#accountPath()}/identity`;
     const token = await this.metadataClient.get(path, {
       query: { audience, format: 'full' },
+      headers: apiClientHeader('mds', 'it'),
       http: this.options.http,
     });
     const idToken = headerSafeToken(token.trim(), 'ID token', `metadata ${path}`, path);
@@ -74,6 +107,16 @@ export class ComputeCredentials extends Credentials<ComputeCredentialsOptions> {
     return { ...super.toJSON(), serviceAccount: this.serviceAccount };
   }
 
+  /** Keyed by the account's real email: `default` names different accounts on different VMs. */
+  protected override async tokenIdentity(): Promise<TokenIdentity> {
+    return {
+      type: this.type,
+      principal: await this.getServiceAccountEmail(),
+      scopes: this.scopes,
+      universe: await this.getUniverseDomain(),
+    };
+  }
+
   protected override async fetchToken(): Promise<TokenResult> {
     const path = `${this.#accountPath()}/token`;
     const fetchedAt = this.now();
@@ -81,6 +124,7 @@ export class ComputeCredentials extends Credentials<ComputeCredentialsOptions> {
     const body = await this.metadataClient.get<MetadataToken>(path, {
       json: true,
       query: { scopes },
+      headers: apiClientHeader('mds'),
       http: this.options.http,
     });
     return parseMetadataToken(body, path, fetchedAt);

@@ -1,6 +1,5 @@
-import { constants, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { InvalidCredentialsError } from '../errors.js';
+import { readRegularFile } from '../platform/regular-file.js';
 
 /** A parsed credentials JSON object, before it is checked field by field. */
 export type CredentialsJson = Record<string, unknown>;
@@ -24,13 +23,13 @@ export async function readCredentialsFile(path: string): Promise<CredentialsJson
       { source: 'JSON text given as a path' },
     );
   }
-  const bytes = await readRegularFile(path);
+  const bytes = await readRegularFile(path, MAX_CREDENTIALS_FILE_BYTES);
   if (isP12(path, bytes)) {
     throw new InvalidCredentialsError(`credentials file ${path} is a P12 key: ${P12_FIX}`, {
       source: path,
     });
   }
-  return parseCredentialsJson(bytes.toString('utf8'), path);
+  return parseCredentialsJson(new TextDecoder().decode(bytes), path);
 }
 
 function looksLikeJsonText(path: string): boolean {
@@ -38,64 +37,8 @@ function looksLikeJsonText(path: string): boolean {
   return start.startsWith('{') || start.startsWith('[') || path.includes('\n');
 }
 
-// O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
-const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
-
-/** The bytes of `path`, which must be a regular file of at most {@link MAX_CREDENTIALS_FILE_BYTES}. */
-async function readRegularFile(path: string): Promise<Buffer> {
-  let handle;
-  try {
-    handle = await open(path, OPEN_FLAGS);
-  } catch (error) {
-    throw unreadable(path, (error as NodeJS.ErrnoException).code);
-  }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) {
-      throw new InvalidCredentialsError(
-        `credentials file ${path} is ${kindOf(stats)}, not a regular file (point it at a credentials JSON file)`,
-        { source: path },
-      );
-    }
-    if (stats.size > MAX_CREDENTIALS_FILE_BYTES) {
-      throw new InvalidCredentialsError(
-        `credentials file ${path} is ${stats.size} bytes; a credentials JSON file is at most ${MAX_CREDENTIALS_FILE_BYTES} (check the path)`,
-        { source: path },
-      );
-    }
-    const buffer = Buffer.alloc(stats.size);
-    const { bytesRead } = await handle.read(buffer, 0, stats.size, 0);
-    return buffer.subarray(0, bytesRead);
-  } catch (error) {
-    if (error instanceof InvalidCredentialsError) throw error;
-    throw unreadable(path, (error as NodeJS.ErrnoException).code);
-  } finally {
-    await handle.close();
-  }
-}
-
-function unreadable(path: string, code: string | undefined): InvalidCredentialsError {
-  const reason =
-    code === 'ENOENT'
-      ? 'does not exist'
-      : code === 'EISDIR'
-        ? 'is a directory, not a file'
-        : code === 'EACCES'
-          ? 'cannot be read (permission denied)'
-          : `cannot be read (${code ?? 'unknown error'})`;
-  return new InvalidCredentialsError(`credentials file ${path} ${reason}`, { source: path });
-}
-
-function kindOf(stats: Stats): string {
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a FIFO (named pipe)';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  if (stats.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
-
 /** A PKCS #12 file: named .p12/.pfx, or DER (a SEQUENCE with a long-form length) where JSON starts with text. */
-function isP12(path: string, bytes: Buffer): boolean {
+function isP12(path: string, bytes: Uint8Array): boolean {
   return (
     /\.(p12|pfx)$/i.test(path) || (bytes[0] === 0x30 && bytes[1] !== undefined && bytes[1] >= 0x80)
   );
@@ -211,4 +154,21 @@ export function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(
     Object.entries(options).filter(([, v]) => v !== undefined),
   ) as Partial<T>;
+}
+
+/** Throws for the first of `fields` (option name → file field) that `options` lacks. */
+export function requireOptions<T extends object>(
+  options: T,
+  fields: readonly (readonly [keyof T & string, string])[],
+  source: string,
+  fix: string,
+): void {
+  for (const [option, field] of fields) {
+    if (!options[option]) {
+      throw new InvalidCredentialsError(`${source}: field ${field} is missing (${fix})`, {
+        source,
+        field,
+      });
+    }
+  }
 }

@@ -1,5 +1,12 @@
 import type { LRUCache } from 'lru-cache';
-import { AuthError } from '../errors.js';
+import type {
+  RotatingSecret,
+  SharedToken,
+  TokenCache,
+  TokenIdentity,
+} from '../cache/token-cache.js';
+import { AuthError, InvalidOptionsError } from '../errors.js';
+import { emitWarning } from '../platform/warning.js';
 import type { HttpOptions } from '../http/types.js';
 import { readOnlyHeaders } from './read-only-headers.js';
 
@@ -48,6 +55,11 @@ export interface CredentialsOptions {
   http?: HttpOptions;
   /** Source of the current time in epoch milliseconds; for tests. */
   clock?: () => number;
+  /**
+   * A token cache shared with other credentials objects or processes (`warrant/cache`): one mint
+   * per identity for all of them. Consulted only when this object's own token is missing or due.
+   */
+  tokenCache?: TokenCache;
 }
 
 /** One cached token with its refresh deadline and the refresh in flight, if any. */
@@ -63,7 +75,12 @@ class TokenSlot {
 
 type TokensListener = (tokens: TokensEvent) => void;
 
-const AUDIENCE_SLOTS = 100;
+/**
+ * Self-signed JWTs kept per audience (API origin): a process talking to up to this many origins
+ * signs each once per token lifetime. A slot holds one ~1 KB JWT and its headers, so the bound
+ * is ~15 MB per credentials object at worst (bench: self-signed JWT memory).
+ */
+export const AUDIENCE_SLOTS = 10_000;
 const FAILED_REFRESH_COOLDOWN_MS = 10_000;
 
 /**
@@ -95,6 +112,11 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
   readonly #listeners = new Set<TokensListener>();
 
   constructor(options: O) {
+    if (options.tokenCache !== undefined && typeof options.tokenCache?.fetch !== 'function') {
+      throw new InvalidOptionsError(
+        'tokenCache must be a TokenCache (an object with a fetch method), e.g. new MemoryTokenCache() from warrant/cache',
+      );
+    }
     this.#options = Object.freeze({ ...options });
     this.scopes = Object.freeze(normalizeScopes(options.scopes));
   }
@@ -115,6 +137,30 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
    */
   protected tokenAudience(_url?: string): string | undefined {
     return undefined;
+  }
+
+  /**
+   * What identifies this object's token (for `audience`, when tokens are per audience) in a shared
+   * {@link CredentialsOptions.tokenCache}. The default, undefined, keeps tokens unshared: a type
+   * that cannot say whose token it holds must not hand it to anyone else.
+   */
+  protected tokenIdentity(
+    _audience?: string,
+  ): TokenIdentity | undefined | Promise<TokenIdentity | undefined> {
+    return undefined;
+  }
+
+  /** The refresh token, for types whose refresh token rotates; kept newest across a fleet. */
+  protected rotatingSecret(): RotatingSecret | undefined {
+    return undefined;
+  }
+
+  /** The token identity of other credentials, for types whose tokens derive from theirs. */
+  protected static identityOf(
+    credentials: Credentials,
+    audience?: string,
+  ): TokenIdentity | undefined | Promise<TokenIdentity | undefined> {
+    return credentials.tokenIdentity(audience);
   }
 
   /** The current access token, if one has been fetched. */
@@ -290,16 +336,39 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
   async #fetchInto(slot: TokenSlot, audience: string | undefined): Promise<TokenResult> {
     const receivedBefore = this.now();
     let token: TokenResult;
+    let refreshAt: number;
     try {
-      token = await this.fetchToken({ audience });
+      const shared = this.options.tokenCache && (await this.#fromCache(slot, audience));
+      if (shared) {
+        ({ token, refreshAt } = shared);
+      } else {
+        token = await this.fetchToken({ audience });
+        refreshAt = refreshDeadline(token.expiresAt, receivedBefore, this.options.refreshMargin);
+      }
     } catch (error) {
       this.#keepPreviousToken(slot);
       throw error;
     }
     slot.current = token;
-    slot.refreshAt = refreshDeadline(token.expiresAt, receivedBefore, this.options.refreshMargin);
+    slot.refreshAt = refreshAt;
     this.#emit(token);
     return token;
+  }
+
+  async #fromCache(
+    slot: TokenSlot,
+    audience: string | undefined,
+  ): Promise<SharedToken | undefined> {
+    const identity = await this.tokenIdentity(audience);
+    if (!identity || !this.options.tokenCache) return undefined;
+    return this.options.tokenCache.fetch({
+      identity,
+      held: slot.current,
+      refreshMargin: this.options.refreshMargin,
+      now: () => this.now(),
+      mint: () => this.fetchToken({ audience }),
+      rotatingSecret: this.rotatingSecret(),
+    });
   }
 
   /**
@@ -333,7 +402,7 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
       try {
         listener(token);
       } catch (error) {
-        process.emitWarning(
+        emitWarning(
           `a 'tokens' listener threw: ${error instanceof Error ? error.message : String(error)}`,
         );
       }

@@ -7,6 +7,9 @@ import {
   requireObject,
   type CredentialsJson,
 } from './credentials-file.js';
+import { ImpersonatedCredentials } from './impersonated-credentials.js';
+import { parseImpersonatedServiceAccountFile } from './impersonated-credentials-file.js';
+import { NODE_CREDENTIAL_TYPES } from './node-credential-types.js';
 import { UserCredentials } from './user-credentials.js';
 
 /** Options applied to whatever credentials a file or JSON object turns out to hold. */
@@ -15,12 +18,17 @@ export interface LoadCredentialsOptions extends CredentialsOptions {
   source?: string;
 }
 
-type CredentialsFactory = (json: CredentialsJson, options: LoadCredentialsOptions) => Credentials;
+export type CredentialsFactory = (
+  json: CredentialsJson,
+  options: LoadCredentialsOptions,
+) => Credentials;
 
 /** Credentials file `type` → how to build it. Supporting a new type is one line here. */
 const FACTORIES: ReadonlyMap<string, CredentialsFactory> = new Map<string, CredentialsFactory>([
   ['service_account', (json, options) => ServiceAccountCredentials.fromJson(json, options)],
   ['authorized_user', (json, options) => UserCredentials.fromJson(json, options)],
+  ['impersonated_service_account', impersonatedFromJson],
+  ...NODE_CREDENTIAL_TYPES,
 ]);
 
 /** The credentials file types {@link credentialsFromJson} accepts. */
@@ -53,6 +61,33 @@ export function credentialsFromJson(
     );
   }
   return factory(object, { ...options, source });
+}
+
+const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
+
+/** The file's own settings, then `options`; the source is built through this same table. */
+function impersonatedFromJson(
+  json: CredentialsJson,
+  options: LoadCredentialsOptions,
+): ImpersonatedCredentials {
+  const source = options.source ?? 'credentials JSON';
+  const file = parseImpersonatedServiceAccountFile(json, source);
+  const sourceCredentials = credentialsFromJson(file.sourceJson, {
+    source: `${source} source_credentials`,
+    scopes: [CLOUD_PLATFORM],
+    http: options.http,
+    clock: options.clock,
+  });
+  return new ImpersonatedCredentials({
+    ...options,
+    scopes: options.scopes ?? file.scopes,
+    quotaProjectId: options.quotaProjectId ?? file.quotaProjectId,
+    universeDomain: options.universeDomain ?? file.universeDomain,
+    sourceCredentials,
+    targetPrincipal: file.targetPrincipal,
+    delegates: file.delegates,
+    iamEndpoint: file.iamEndpoint,
+  });
 }
 
 /**

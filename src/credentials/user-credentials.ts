@@ -1,14 +1,22 @@
-import { AuthError, InvalidCredentialsError, OAuthError } from '../errors.js';
-import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
+import type { RotatingSecret, TokenIdentity } from '../cache/token-cache.js';
+import { AuthError, OAuthError } from '../errors.js';
+import {
+  Credentials,
+  DEFAULT_UNIVERSE_DOMAIN,
+  type CredentialsOptions,
+  type TokenResult,
+} from './credentials.js';
 import {
   optionalString,
   readCredentialsFile,
   definedOnly,
   requireObject,
+  requireOptions,
   requireString,
   requireType,
   type CredentialsJson,
 } from './credentials-file.js';
+import { apiClientHeader } from '../http/api-client-header.js';
 import { requestToken } from './token-endpoint.js';
 
 const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -58,17 +66,15 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
 
   constructor(options: UserCredentialsOptions) {
     const source = options.source ?? 'user credentials';
-    for (const [option, field] of [
-      ['clientId', 'client_id'],
-      ['refreshToken', 'refresh_token'],
-    ] as const) {
-      if (!options[option]) {
-        throw new InvalidCredentialsError(`${source}: field ${field} is missing (${FIX})`, {
-          source,
-          field,
-        });
-      }
-    }
+    requireOptions(
+      options,
+      [
+        ['clientId', 'client_id'],
+        ['refreshToken', 'refresh_token'],
+      ],
+      source,
+      FIX,
+    );
     super(options);
     this.#refreshToken = options.refreshToken;
     if (options.accessToken) {
@@ -151,6 +157,31 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
     );
   }
 
+  /**
+   * Only the refresh token tells two users of one OAuth client apart, so it enters the identity as
+   * a secret (HMAC'd by the cache). The one these credentials were built with, not the latest: a
+   * rotation must not move the token to a new key.
+   */
+  protected override tokenIdentity(): TokenIdentity {
+    return {
+      type: this.type,
+      principal: this.options.clientId,
+      secretPrincipal: this.options.refreshToken,
+      issuer: this.options.tokenUri ?? GOOGLE_TOKEN_URL,
+      scopes: this.scopes,
+      universe: this.options.universeDomain ?? DEFAULT_UNIVERSE_DOMAIN,
+    };
+  }
+
+  protected override rotatingSecret(): RotatingSecret {
+    return {
+      current: () => this.#refreshToken,
+      adopt: (refreshToken) => {
+        this.#refreshToken = refreshToken;
+      },
+    };
+  }
+
   protected override async fetchToken(): Promise<TokenResult> {
     const tokenUri = this.options.tokenUri ?? GOOGLE_TOKEN_URL;
     const fetchedAt = this.now();
@@ -165,7 +196,7 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
           refresh_token: this.#refreshToken,
           scope: this.scopes.length > 0 ? this.scopes.join(' ') : undefined,
         },
-        { http: this.options.http },
+        { http: this.options.http, headers: apiClientHeader('u') },
       );
     } catch (error) {
       throw error instanceof OAuthError && error.code === 'ERR_INVALID_GRANT'
@@ -199,10 +230,11 @@ export function parseAuthorizedUser(json: CredentialsJson, source: string): User
   };
 }
 
-function loginAgain(error: OAuthError, source: string): OAuthError {
+/** An invalid_grant on refresh, restated as "log in again" with how. */
+export function loginAgain(error: OAuthError, source: string, fix = FIX): OAuthError {
   const why = error.errorDescription ? ` (${error.errorDescription})` : '';
   return new OAuthError(
-    `${source}: the refresh token was rejected with invalid_grant${why}, so the user must ${FIX}`,
+    `${source}: the refresh token was rejected with invalid_grant${why}, so the user must ${fix}`,
     {
       error: error.error,
       errorDescription: error.errorDescription,

@@ -1,6 +1,6 @@
 import { withRetry } from './retry.js';
-import { sendRequest } from './send.js';
 import type { HttpOptions, HttpRequest, HttpResponse } from './types.js';
+import { sendRequest } from './wire.js';
 
 /**
  * The one line between a protocol's two halves: send `request` (with timeout and retries) and
@@ -12,7 +12,7 @@ export function exchange<T>(
   options: HttpOptions = {},
 ): Promise<T> {
   return withRetry(
-    async () => parse(await sendRequest(request, options.timeoutMs, options.signal)),
+    async () => parse(await sendRequest(request, options)),
     options.retry,
     options.signal,
   );

@@ -1,51 +1,53 @@
-import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
-import type { HttpRequest, HttpResponse } from './types.js';
+import { AbortedError, NetworkError, TimeoutError, type AuthError } from '../errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-/**
- * Sends one request and reads the whole body, bounded by `timeoutMs`. Failures become
- * {@link NetworkError}, {@link TimeoutError} or {@link AbortedError}; the original error is kept as
- * `cause` only as its code and message, which never include the request body.
- */
-export async function sendRequest(
-  request: HttpRequest,
-  timeoutMs: number = DEFAULT_TIMEOUT_MS,
-  signal?: AbortSignal,
-): Promise<HttpResponse> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-  try {
-    const response = await fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal: combined,
-      redirect: 'manual',
-    });
-    const body = await response.text();
-    return { status: response.status, headers: response.headers, body };
-  } catch (error) {
-    if (signal?.aborted)
-      throw new AbortedError(`request to ${describeUrl(request.url)} was aborted`);
-    if (timeout.aborted) {
-      throw new TimeoutError(
-        `request to ${describeUrl(request.url)} took longer than ${timeoutMs} ms`,
-        timeoutMs,
-      );
-    }
-    throw new NetworkError(
-      `request to ${describeUrl(request.url)} failed: ${networkReason(error)}`,
-      describeUrl(request.url),
-      safeCause(error),
-    );
-  }
-}
+/** Larger answers are refused before parsing: every body warrant reads is a few kilobytes. */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** The URL without its query string, which may carry a code or token. */
 export function describeUrl(url: string): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
+}
+
+/** Why an attempt ended early, as each wire observes it. */
+export interface Interruption {
+  aborted: boolean;
+  timedOut: boolean;
+  timeoutMs: number;
+}
+
+/**
+ * Turns a wire's failure into {@link AbortedError}, {@link TimeoutError} or {@link NetworkError}.
+ * The original error is kept as `cause` only as its code, which never includes the request body.
+ */
+export function transportError(error: unknown, url: string, why: Interruption): AuthError {
+  const where = describeUrl(url);
+  if (why.aborted) return new AbortedError(`request to ${where} was aborted`);
+  if (why.timedOut) {
+    return new TimeoutError(
+      `request to ${where} took longer than ${why.timeoutMs} ms`,
+      why.timeoutMs,
+    );
+  }
+  if (error instanceof NetworkError) return error;
+  const root = rootCause(error);
+  const cause = new Error(root.code ?? 'connection error');
+  if (root.code) (cause as Error & { code?: string }).code = root.code;
+  return new NetworkError(
+    `request to ${where} failed: ${root.code ?? root.message ?? 'connection error'}`,
+    where,
+    cause,
+  );
+}
+
+/** A response that outgrew {@link MAX_RESPONSE_BYTES}. */
+export function responseTooLarge(url: string): NetworkError {
+  return new NetworkError(
+    `response from ${describeUrl(url)} is larger than ${MAX_RESPONSE_BYTES} bytes (check the URL)`,
+    describeUrl(url),
+  );
 }
 
 function rootCause(error: unknown): { code?: string; message?: string } {
@@ -54,16 +56,4 @@ function rootCause(error: unknown): { code?: string; message?: string } {
     e = e.cause as typeof e;
   }
   return e ?? {};
-}
-
-function networkReason(error: unknown): string {
-  const root = rootCause(error);
-  return root.code ?? root.message ?? 'connection error';
-}
-
-function safeCause(error: unknown): Error {
-  const root = rootCause(error);
-  const cause = new Error(root.code ?? 'connection error');
-  if (root.code) (cause as Error & { code?: string }).code = root.code;
-  return cause;
 }

@@ -1,18 +1,37 @@
+import type { Agent } from 'node:http';
+
 /** One HTTP exchange as plain values: what the protocol halves build and consume. */
 export interface HttpRequest {
   url: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   headers: Record<string, string>;
   body?: string;
+  /** Present for mutual TLS: the client's certificate and key (PEM). */
+  clientCertificate?: ClientCertificate;
+  /** Never through a proxy, whatever the environment says (the metadata server). */
+  direct?: boolean;
+}
+
+/** A client certificate for mutual TLS. */
+export interface ClientCertificate {
+  cert: string;
+  key: string;
+  /** Extra trusted CA certificates (PEM), e.g. a private STS endpoint's. */
+  ca?: string;
+}
+
+/** The one thing a protocol half reads from response headers: a value by (any-case) name. */
+export interface ResponseHeaders {
+  get(name: string): string | null;
 }
 
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: string;
 }
 
-/** How one kind of request is bounded: per-attempt timeout and retries. */
+/** How one kind of request is bounded and carried: timeout, retries, and the wire. */
 export interface HttpOptions {
   /** Milliseconds one attempt may take, headers and body included. Default 10 000. */
   timeoutMs?: number;
@@ -20,6 +39,28 @@ export interface HttpOptions {
   retry?: Partial<RetryPolicy>;
   /** Stops the request and any backoff wait. */
   signal?: AbortSignal;
+  /**
+   * PEM certificates of the only authorities trusted for this server's TLS certificate, for
+   * token servers with a private CA (GDCH). Default: Node's bundled roots.
+   */
+  ca?: string;
+  /**
+   * Send through this `fetch` instead of warrant's keep-alive node:http client (for a fetch
+   * with its own dispatcher, tracing, or a runtime without node:http). Proxy settings are then
+   * the fetch's business.
+   */
+  fetch?: typeof fetch;
+  /**
+   * Send through this node:http(s) agent (its pool, TLS options, proxy) instead of warrant's
+   * shared keep-alive agents; it must match the URL's scheme. The proxy environment is not read.
+   */
+  agent?: Agent;
+  /**
+   * The forward proxy, as `http://host:port`; `false` for none. Default: `HTTPS_PROXY`,
+   * `https_proxy`, `HTTP_PROXY` or `http_proxy`, minus the hosts in `NO_PROXY`/`no_proxy`, as
+   * gaxios reads them. The metadata server is never reached through a proxy.
+   */
+  proxy?: string | false;
 }
 
 export interface RetryPolicy {

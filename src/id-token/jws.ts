@@ -3,9 +3,9 @@
  * stays synchronous and cheap. Everything here runs before any key lookup or crypto: a token
  * that is too long, has the wrong shape or is not strict base64url never costs a fetch.
  */
-import { isUtf8 } from 'node:buffer';
-import { verify, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
 import { AuthError } from '../errors.js';
+import { JwsBytes } from './jws-bytes.js';
+import type { VerifyKey } from './key-set.js';
 import { parseJsonObject } from './strict-json.js';
 
 /** Tokens longer than this many characters are refused before any parsing. Google's are ~1 KB. */
@@ -30,18 +30,15 @@ export interface CompactJws {
 }
 
 const HEADER_MEMO_SIZE = 64;
-const MIN_SCRATCH_BYTES = 2048;
 
 /**
  * Parses compact JWS tokens and checks their signatures, reusing what it can between tokens: a
  * header segment is decoded once (tokens signed by one key share one header; the memo only saves
- * decoding, every use is checked again), and bytes are decoded into one scratch buffer rather
- * than a fresh buffer per token. Each method runs synchronously to the end, so one parser can
- * serve interleaved async verifications.
+ * decoding, every use is checked again), and bytes are decoded by one {@link JwsBytes}.
  */
 export class CompactJwsParser {
   readonly #headers = new Map<string, Readonly<JwsHeader>>();
-  #scratch = Buffer.alloc(0);
+  readonly #bytes = new JwsBytes();
 
   /**
    * Splits and decodes `token`. Throws `ERR_ID_TOKEN_INVALID` for anything but exactly three
@@ -69,58 +66,28 @@ export class CompactJwsParser {
     }
     const payload = this.#decodeJson(token.slice(first + 1, second), 'payload');
     const signatureSegment = token.slice(second + 1);
-    if (this.#decode(signatureSegment) === undefined) {
+    if (!this.#bytes.isBase64url(signatureSegment)) {
       throw invalid('the signature segment is empty or not strict base64url');
     }
     return { header, payload, signingInput: token.slice(0, second), signatureSegment };
   }
 
   /**
-   * Whether the signature of `jws` verifies with `key` (SHA-256; the key object says RSA or
-   * ECDSA and its signature encoding). A signature of the wrong length simply does not verify.
+   * Whether the signature of `jws` verifies with `key` (SHA-256; the key says RSA or ECDSA and
+   * its signature encoding). A signature of the wrong length simply does not verify. A boolean
+   * on Node; a promise of one where only WebCrypto is available.
    */
-  signatureMatches(jws: CompactJws, key: KeyObject | VerifyKeyObjectInput): boolean {
-    const scratch = this.#scratchFor(jws.signingInput.length + jws.signatureSegment.length);
-    const inputEnd = scratch.write(jws.signingInput, 0, 'latin1');
-    const signatureEnd = inputEnd + scratch.write(jws.signatureSegment, inputEnd, 'base64url');
-    try {
-      return verify(
-        'sha256',
-        scratch.subarray(0, inputEnd),
-        key,
-        scratch.subarray(inputEnd, signatureEnd),
-      );
-    } catch {
-      return false;
-    }
+  signatureMatches(jws: CompactJws, key: VerifyKey): boolean | Promise<boolean> {
+    return this.#bytes.verify(jws.signingInput, jws.signatureSegment, key);
   }
 
   #decodeJson(segment: string, name: 'header' | 'payload'): Record<string, unknown> {
-    const bytes = this.#decode(segment);
-    if (bytes === undefined) throw invalid(`the ${name} segment is empty or not strict base64url`);
-    if (!isUtf8(bytes)) throw invalid(`the ${name} is not UTF-8`);
-    const parsed = parseJsonObject(bytes.toString('utf8'));
+    const text = this.#bytes.text(segment);
+    if (text === undefined) throw invalid(`the ${name} segment is empty or not strict base64url`);
+    if (text === false) throw invalid(`the ${name} is not UTF-8`);
+    const parsed = parseJsonObject(text);
     if (typeof parsed === 'string') throw invalid(`the ${name} is ${parsed}`);
     return parsed;
-  }
-
-  /**
-   * The bytes of a strict base64url segment, decoded into the scratch buffer (valid until the
-   * next decode), or undefined when the segment is empty or not strict base64url.
-   */
-  #decode(segment: string): Buffer | undefined {
-    if (segment.length === 0) return undefined;
-    const scratch = this.#scratchFor(segment.length);
-    const bytes = scratch.subarray(0, scratch.write(segment, 0, 'base64url'));
-    return isCanonical(bytes, segment) ? bytes : undefined;
-  }
-
-  /** The scratch buffer, grown to hold at least `bytes`. */
-  #scratchFor(bytes: number): Buffer {
-    if (this.#scratch.length < bytes) {
-      this.#scratch = Buffer.allocUnsafe(Math.max(bytes, MIN_SCRATCH_BYTES));
-    }
-    return this.#scratch;
   }
 }
 
@@ -132,23 +99,15 @@ export function decodeUnverifiedClaims(token: string): Record<string, unknown> {
   return new CompactJwsParser().parse(token).payload;
 }
 
+const checker = new JwsBytes();
+
 /**
  * Strict base64url (RFC 7515 §2): the URL-safe alphabet only, no padding or whitespace, a
  * possible length, and zero unused bits in the last character, so each byte string has exactly
  * one encoding.
  */
 export function isBase64url(segment: string): boolean {
-  return segment.length > 0 && isCanonical(Buffer.from(segment, 'base64url'), segment);
-}
-
-/**
- * Whether `segment` is the one canonical base64url encoding of `bytes` it was decoded into.
- * Node's decoder skips characters outside the alphabet, accepts padding and ignores unused
- * bits, so anything but the canonical form encodes back differently. A round trip is also
- * cheaper than scanning the text with a pattern first.
- */
-function isCanonical(bytes: Buffer, segment: string): boolean {
-  return bytes.toString('base64url') === segment;
+  return checker.isBase64url(segment);
 }
 
 function invalid(reason: string): AuthError {

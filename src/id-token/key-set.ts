@@ -1,13 +1,14 @@
 /**
  * The two halves of fetching a published key set: Google's JWKS (`/oauth2/v3/certs`, IAP's
  * `public_key-jwk`) or its `{kid: PEM}` map (`/oauth2/v1/certs`, X.509 certificates or SPKI
- * keys). Keys are parsed here, once, into KeyObjects that decide their own algorithm.
+ * keys). Keys are parsed once, by ./public-key.js, into keys that decide their own algorithm.
  */
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { KeyObject, VerifyKeyObjectInput, webcrypto } from 'node:crypto';
 import { TokenResponseError } from '../errors.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
-import type { HttpRequest, HttpResponse } from '../http/types.js';
+import type { HttpRequest, HttpResponse, ResponseHeaders } from '../http/types.js';
+import { importJwk, importPem } from './public-key.js';
 
 /** How a key endpoint publishes its keys. */
 export type KeySetFormat = 'jwks' | 'pem';
@@ -15,14 +16,28 @@ export type KeySetFormat = 'jwks' | 'pem';
 /** The signature algorithms an ID token may use. Chosen by the key, never by the token. */
 export type IdTokenAlgorithm = 'RS256' | 'ES256';
 
-/** One published public key, parsed and ready for `crypto.verify`. */
+/**
+ * A public key as the runtime's crypto takes it: a node:crypto KeyObject (with the raw `r || s`
+ * encoding of ES256 signatures) on Node, a WebCrypto CryptoKey elsewhere.
+ */
+export type VerifyKey = KeyObject | VerifyKeyObjectInput | webcrypto.CryptoKey;
+
+/** One published public key, parsed and ready to verify with. */
 export interface VerificationKey {
   kid: string;
   /** RS256 for an RSA key of 2048 bits or more, ES256 for an EC P-256 key. */
   algorithm: IdTokenAlgorithm;
-  key: KeyObject;
-  /** What `crypto.verify` takes: ES256 signatures are raw `r || s`, not DER. */
-  verifyKey: KeyObject | { key: KeyObject; dsaEncoding: 'ieee-p1363' };
+  verifyKey: VerifyKey;
+}
+
+/** A public JWK's key members, as published. */
+export interface PublicJwk {
+  kty: unknown;
+  n?: unknown;
+  e?: unknown;
+  crv?: unknown;
+  x?: unknown;
+  y?: unknown;
 }
 
 /** A fetched key set and how long the server lets it be cached. */
@@ -31,8 +46,6 @@ export interface KeySetResponse {
   /** Seconds, from Cache-Control max-age less Age; undefined when the server gave none. */
   maxAgeSec?: number;
 }
-
-const MIN_RSA_BITS = 2048;
 
 /** The GET request for a key set. */
 export function buildKeySetRequest(url: string): HttpRequest {
@@ -44,11 +57,11 @@ export function buildKeySetRequest(url: string): HttpRequest {
  * declared `alg` that disagrees with the key, encryption keys) are left out rather than failing
  * the whole set, so one odd key does not stop verification with the others.
  */
-export function parseKeySetResponse(
+export async function parseKeySetResponse(
   response: HttpResponse,
   url: string,
   format: KeySetFormat,
-): KeySetResponse {
+): Promise<KeySetResponse> {
   if (response.status < 200 || response.status >= 300) {
     throw responseError(response, url, 'key set request');
   }
@@ -63,21 +76,22 @@ export function parseKeySetResponse(
   }
   const keys =
     format === 'jwks'
-      ? jwksKeys(json as Record<string, unknown>, url)
-      : pemKeys(json as Record<string, unknown>);
+      ? await jwksKeys(json as Record<string, unknown>, url)
+      : await pemKeys(json as Record<string, unknown>);
   return { keys, maxAgeSec: maxAge(response.headers) };
 }
 
-function jwksKeys(json: Record<string, unknown>, url: string): Map<string, VerificationKey> {
+async function jwksKeys(
+  json: Record<string, unknown>,
+  url: string,
+): Promise<Map<string, VerificationKey>> {
   if (!Array.isArray(json.keys)) throw malformed(url, 'a JWKS without a keys array');
   const keys = new Map<string, VerificationKey>();
   for (const jwk of json.keys as unknown[]) {
     if (jwk === null || typeof jwk !== 'object') continue;
     const { kid, kty, n, e, crv, x, y, alg, use } = jwk as Record<string, unknown>;
     if (typeof kid !== 'string' || (use !== undefined && use !== 'sig')) continue;
-    const publicJwk = { kty, n, e, crv, x, y } as JsonWebKey;
-    const key = publicKey(() => createPublicKey({ key: publicJwk, format: 'jwk' }));
-    const verification = key && verificationKey(kid, key);
+    const verification = await importJwk(kid, { kty, n, e, crv, x, y });
     if (verification && (alg === undefined || alg === verification.algorithm)) {
       keys.set(kid, verification);
     }
@@ -85,38 +99,17 @@ function jwksKeys(json: Record<string, unknown>, url: string): Map<string, Verif
   return keys;
 }
 
-function pemKeys(json: Record<string, unknown>): Map<string, VerificationKey> {
+async function pemKeys(json: Record<string, unknown>): Promise<Map<string, VerificationKey>> {
   const keys = new Map<string, VerificationKey>();
   for (const [kid, pem] of Object.entries(json)) {
     if (typeof pem !== 'string') continue;
-    const key = publicKey(() => createPublicKey(pem));
-    const verification = key && verificationKey(kid, key);
+    const verification = await importPem(kid, pem);
     if (verification) keys.set(kid, verification);
   }
   return keys;
 }
 
-function publicKey(parse: () => KeyObject): KeyObject | undefined {
-  try {
-    return parse();
-  } catch {
-    return undefined;
-  }
-}
-
-/** The algorithm a key allows, or undefined when it is not a key ID tokens may use. */
-function verificationKey(kid: string, key: KeyObject): VerificationKey | undefined {
-  const details = key.asymmetricKeyDetails;
-  if (key.asymmetricKeyType === 'rsa' && (details?.modulusLength ?? 0) >= MIN_RSA_BITS) {
-    return { kid, algorithm: 'RS256', key, verifyKey: key };
-  }
-  if (key.asymmetricKeyType === 'ec' && details?.namedCurve === 'prime256v1') {
-    return { kid, algorithm: 'ES256', key, verifyKey: { key, dsaEncoding: 'ieee-p1363' } };
-  }
-  return undefined;
-}
-
-function maxAge(headers: Headers): number | undefined {
+function maxAge(headers: ResponseHeaders): number | undefined {
   const match = /(?:^|,)\s*max-age\s*=\s*"?(\d+)"?/i.exec(headers.get('cache-control') ?? '');
   if (!match) return undefined;
   const age = Number(headers.get('age') ?? 0);

@@ -77,9 +77,10 @@ const DEFAULT_MAX_LIFETIME_SEC = 86_400;
 const IAP_ISSUERS: readonly string[] = Object.freeze([IAP_ISSUER]);
 
 /**
- * Verifies Google ID tokens and IAP JWTs with node:crypto against keys it caches. Only RS256
- * and ES256 are accepted, and the algorithm is the one the key allows, never the one the token
- * asks for. With keys cached, verification does no I/O and never awaits.
+ * Verifies Google ID tokens and IAP JWTs against keys it caches, with node:crypto on Node and
+ * WebCrypto elsewhere. Only RS256 and ES256 are accepted, and the algorithm is the one the key
+ * allows, never the one the token asks for. With keys cached, verification on Node does no I/O
+ * and never awaits.
  *
  * @example
  * ```ts
@@ -111,7 +112,9 @@ export class IdTokenVerifier {
     const cache = options.keyCache ?? this.keyCache;
     const key =
       cache.peek(url, kid) ?? (await cache.get(url, certsUrl === undefined ? 'jwks' : 'pem', kid));
-    checkSignature(jws, key, this.#parser);
+    checkAlgorithm(jws, key);
+    const matches = this.#parser.signatureMatches(jws, key.verifyKey);
+    checkSignature(key, typeof matches === 'boolean' ? matches : await matches);
     const payload = checkClaims(jws.payload, {
       audience: options.audience,
       issuers: options.issuers ?? GOOGLE_ISSUERS,
@@ -215,14 +218,17 @@ function checkHeader(header: Readonly<JwsHeader>): string {
   return kid;
 }
 
-function checkSignature(jws: CompactJws, key: VerificationKey, parser: CompactJwsParser): void {
+function checkAlgorithm(jws: CompactJws, key: VerificationKey): void {
   if (jws.header.alg !== key.algorithm) {
     throw new AuthError(
       'ERR_ID_TOKEN_SIGNATURE',
       `ID token says ${jws.header.alg} but its key ${JSON.stringify(key.kid)} is an ${key.algorithm} key`,
     );
   }
-  if (!parser.signatureMatches(jws, key.verifyKey)) {
+}
+
+function checkSignature(key: VerificationKey, matches: boolean): void {
+  if (!matches) {
     throw new AuthError(
       'ERR_ID_TOKEN_SIGNATURE',
       `ID token signature does not verify with key ${JSON.stringify(key.kid)}: the token was altered or forged`,

@@ -76,6 +76,8 @@ export interface MetadataGetOptions {
   query?: Record<string, string | undefined>;
   /** Overrides the client's timeout and retries for this read. */
   http?: HttpOptions;
+  /** Headers besides `Metadata-Flavor` (the `x-goog-api-client` of a token read). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -115,7 +117,7 @@ export class MetadataClient {
   get<T = unknown>(path: string, options: MetadataGetOptions & { json: true }): Promise<T>;
   async get(path: string, options: MetadataGetOptions & { json?: boolean } = {}): Promise<unknown> {
     const host = this.hosts.hosts[0];
-    const request = buildMetadataRequest(host, path, options.query);
+    const request = buildMetadataRequest(host, path, options.query, options.headers);
     const what = `metadata ${path}`;
     const http = { ...DEFAULT_METADATA_HTTP, ...this.#options.http, ...options.http };
     let body: string;

@@ -17,12 +17,19 @@ export function buildMetadataRequest(
   host: string,
   path: string,
   query: Record<string, string | undefined> = {},
+  headers: Record<string, string> = {},
 ): HttpRequest {
   const url = new URL(`http://${host}${METADATA_BASE_PATH}${path.replace(/^\/+/, '')}`);
   for (const [name, value] of Object.entries(query)) {
     if (value !== undefined) url.searchParams.set(name, value);
   }
-  return { url: url.toString(), method: 'GET', headers: { [FLAVOR]: GOOGLE } };
+  // The metadata server is link-local: a proxy could only fail to reach it, or impersonate it.
+  return {
+    url: url.toString(),
+    method: 'GET',
+    headers: { ...headers, [FLAVOR]: GOOGLE },
+    direct: true,
+  };
 }
 
 /** The metadata directory of one of the instance's service accounts: `default` or an email. */

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { AuthError, InvalidOptionsError, redactSecrets } from '../errors.js';
+import { randomBase64url } from '../platform/random.js';
 import { parseAuthorizationResponse } from '../flows/authorization.js';
 import { codeChallengeS256, createCodeVerifier, createState } from '../flows/pkce.js';
 
@@ -57,7 +57,7 @@ export function buildAuthorizationRedirect(
     typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : [...(scope ?? [])];
   const state = createState();
   const codeVerifier = createCodeVerifier();
-  const nonce = scopes.includes('openid') ? randomBytes(24).toString('base64url') : undefined;
+  const nonce = scopes.includes('openid') ? randomBase64url(24) : undefined;
   const url = new URL(authorizationUrl);
   const params = url.searchParams;
   params.set('response_type', 'code');

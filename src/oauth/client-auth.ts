@@ -1,5 +1,8 @@
-import { createPrivateKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { InvalidOptionsError } from '../errors.js';
+import { encodeBase64 } from '../platform/base64url.js';
+import { createPrivateKey } from '../platform/private-key.js';
+import { randomId } from '../platform/random.js';
 import { loadJose } from './jose.js';
 
 /** How a client proves its identity to the token endpoint (RFC 6749 §2.3, RFC 7523, OIDC §9). */
@@ -46,9 +49,9 @@ export async function authenticateClient(
       return {
         params: {},
         headers: {
-          authorization: `Basic ${Buffer.from(
+          authorization: `Basic ${encodeBase64(
             `${formEncode(config.clientId)}:${formEncode(config.clientSecret as string)}`,
-          ).toString('base64')}`,
+          )}`,
         },
       };
     case 'client_secret_post':
@@ -92,7 +95,7 @@ async function clientAssertion(config: ClientAuthConfig, audience: string): Prom
     .setIssuer(config.clientId)
     .setSubject(config.clientId)
     .setAudience(audience)
-    .setJti(randomUUID())
+    .setJti(randomId())
     .setIssuedAt(now)
     .setExpirationTime(now + ASSERTION_LIFETIME_SEC)
     .sign(symmetric ? new TextEncoder().encode(config.clientSecret) : config.privateKey!);

@@ -4,6 +4,7 @@ import {
   type TokenResult,
 } from '../credentials/credentials.js';
 import { AuthError, redactSecrets } from '../errors.js';
+import { emitWarning } from '../platform/warning.js';
 import type { TokenStore } from '../store/token-store.js';
 import { AuthorizedClient } from '../transport/authorized-client.js';
 import type { OAuthProvider } from './provider.js';
@@ -113,7 +114,7 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
       await onTokens?.(tokens);
       await store?.set(key, tokensToJson(tokens));
     } catch (error) {
-      process.emitWarning(storeError(`could not save refreshed tokens for ${key}`, error));
+      emitWarning(storeError(`could not save refreshed tokens for ${key}`, error));
     }
   }
 }

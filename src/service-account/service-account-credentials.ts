@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { TokenIdentity } from '../cache/token-cache.js';
 import { InvalidCredentialsError, InvalidOptionsError } from '../errors.js';
 import {
   Credentials,
@@ -12,10 +13,13 @@ import {
   readCredentialsFile,
   requireObject,
 } from '../credentials/credentials-file.js';
+import { bytesOf, type SignResult, type SigningCredentials } from '../credentials/signing.js';
 import { requestToken } from '../credentials/token-endpoint.js';
+import { apiClientHeader } from '../http/api-client-header.js';
 import { signJwt, type JwtClaims } from './jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';
-import { KeyObjectSigner, parsePrivateKey } from './signer.js';
+import { keySigner } from './key-signer.js';
+import type { Signer } from './signer.js';
 
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -57,9 +61,12 @@ export interface ServiceAccountOptions extends CredentialsOptions {
  * const headers = await credentials.getRequestHeaders();
  * ```
  */
-export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions> {
+export class ServiceAccountCredentials
+  extends Credentials<ServiceAccountOptions>
+  implements SigningCredentials
+{
   readonly type = 'service_account';
-  readonly #signer: KeyObjectSigner;
+  #signer?: Signer;
 
   constructor(options: ServiceAccountOptions) {
     const source = options.source ?? 'service account credentials';
@@ -75,9 +82,7 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
         field: 'private_key',
       });
     }
-    const key = parsePrivateKey(options.privateKey, source);
-    super({ ...options, privateKey: key });
-    this.#signer = new KeyObjectSigner(key, options.privateKeyId, source);
+    super(options);
   }
 
   /** Builds credentials from a parsed `service_account` JSON key. */
@@ -113,6 +118,27 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
     return this.options.subject;
   }
 
+  /**
+   * Signs `data` locally with the private key (RSASSA-PKCS1-v1_5 SHA-256 for RSA keys, what
+   * Cloud Storage signed URLs need; ES256 for P-256 keys).
+   *
+   * @example
+   * ```ts
+   * const { signature, signerEmail } = await serviceAccount.sign('bytes to sign');
+   * ```
+   */
+  async sign(data: string | Uint8Array): Promise<SignResult> {
+    return {
+      signature: Buffer.from(await this.#keySigner().sign(bytesOf(data))),
+      signerEmail: this.options.clientEmail,
+      keyId: this.options.privateKeyId,
+    };
+  }
+
+  async getSignerEmail(): Promise<string> {
+    return this.options.clientEmail;
+  }
+
   /** New credentials acting as `subject` through domain-wide delegation. */
   withSubject(subject: string): this {
     return this.withOptions({ subject });
@@ -122,6 +148,22 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
     if (url === undefined || this.scopes.length > 0) return undefined;
     if (this.options.subject && !this.#alwaysSelfSigned()) return undefined;
     return `${new URL(url).origin}/`;
+  }
+
+  protected override tokenIdentity(audience?: string): TokenIdentity | undefined {
+    // A self-signed JWT costs a signature, not a round trip: nothing to share. Extra claims can
+    // change what a token grants, so tokens asked for with them stay unshared too.
+    if (audience !== undefined || this.#alwaysSelfSigned() || this.options.additionalClaims) {
+      return undefined;
+    }
+    return {
+      type: this.type,
+      principal: this.options.clientEmail,
+      issuer: this.options.tokenUri ?? GOOGLE_TOKEN_URL,
+      scopes: this.scopes,
+      subject: this.options.subject,
+      universe: this.options.universeDomain ?? DEFAULT_UNIVERSE_DOMAIN,
+    };
   }
 
   protected override async fetchToken(request: TokenRequest): Promise<TokenResult> {
@@ -146,12 +188,12 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
         ...(this.scopes.length > 0 && { scope: this.scopes.join(' ') }),
         ...(this.options.subject && { sub: this.options.subject }),
       },
-      this.#signer,
+      this.#keySigner(),
     );
     const response = await requestToken(
       tokenUri,
       { grant_type: JWT_BEARER, assertion },
-      { http: this.options.http },
+      { http: this.options.http, headers: apiClientHeader('sa') },
     );
     return {
       accessToken: response.accessToken as string,
@@ -180,14 +222,28 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
         exp: iat + JWT_LIFETIME_SEC,
         target_audience: audience,
       },
-      this.#signer,
+      this.#keySigner(),
     );
     const response = await requestToken(
       tokenUri,
       { grant_type: JWT_BEARER, assertion },
-      { http: this.options.http, expect: 'id_token' },
+      { http: this.options.http, headers: apiClientHeader('sa', 'it'), expect: 'id_token' },
     );
     return response.idToken as string;
+  }
+
+  /**
+   * The signer, made on first use: the key is parsed then (once per key in the process), so
+   * building credentials costs no key parsing, and a bad key fails the first token request.
+   */
+  #keySigner(): Signer {
+    const { privateKey, privateKeyId } = this.options;
+    this.#signer ??= keySigner(
+      privateKey,
+      privateKeyId,
+      this.options.source ?? 'service account credentials',
+    );
+    return this.#signer;
   }
 
   /** Self-signed JWTs were asked for, or the universe has no token endpoint for the grant. */
@@ -215,7 +271,7 @@ export class ServiceAccountCredentials extends Credentials<ServiceAccountOptions
       );
     }
     return {
-      accessToken: await signJwt(claims, this.#signer),
+      accessToken: await signJwt(claims, this.#keySigner()),
       expiresAt: (iat + JWT_LIFETIME_SEC) * 1000,
     };
   }

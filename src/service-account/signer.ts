@@ -9,7 +9,8 @@ export interface Signer {
   readonly algorithm: SigningAlgorithm;
   /** The key id placed in the JWT header as `kid`. */
   readonly keyId?: string;
-  sign(data: Buffer): Buffer | Promise<Buffer>;
+  /** The signature of `data`: PKCS#1 v1.5 for RS256, raw `r || s` for ES256. */
+  sign(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
 }
 
 /** Signs with a private key parsed once into a KeyObject. RSA keys sign RS256, P-256 keys ES256. */
@@ -24,7 +25,7 @@ export class KeyObjectSigner implements Signer {
     this.algorithm = algorithmFor(key, source);
   }
 
-  sign(data: Buffer): Buffer {
+  sign(data: Uint8Array): Buffer {
     return this.algorithm === 'RS256'
       ? sign('sha256', data, this.key)
       : sign('sha256', data, { key: this.key, dsaEncoding: 'ieee-p1363' });

@@ -1,5 +1,6 @@
 /** Starting and stopping an emulator, and the handle tests hold. */
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { EmulatorContext } from './context.js';
 import { generateKeysAsync } from './keys.js';
@@ -38,7 +39,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   checkLatency(latencyMs);
   const projectId = options.projectId ?? 'emulated-project';
 
-  const server = createServer();
+  const server = options.tls ? createTlsServer(options.tls) : createServer();
   const keys = Promise.all([generateKeysAsync('RS256'), generateKeysAsync('RS256')]);
   const hostname = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -54,7 +55,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const [signingKey, serviceAccountKey] = await keys;
     const state = new EmulatorState(
       {
-        url: `http://${host}`,
+        url: `${options.tls ? 'https' : 'http'}://${host}`,
         projectId,
         tokenLifetimeSec,
         latencyMs,
@@ -86,6 +87,7 @@ class RunningEmulator implements Emulator {
   readonly hits: Record<string, number>;
   readonly #server: Server;
   readonly #router: Router;
+  readonly #tlsServers: Server[] = [];
   #stopped?: Promise<void>;
 
   constructor(
@@ -149,12 +151,29 @@ class RunningEmulator implements Emulator {
     }
   }
 
+  grantTokenCreator(member: string, target: string): void {
+    this.state.grantTokenCreator(member, target);
+  }
+
   expireAccessTokens(): void {
     this.state.expireAccessTokens();
   }
 
+  async listenMutualTls(tls: { cert: string; key: string; ca: string }): Promise<string> {
+    const { createServer: createTlsServer } = await import('node:https');
+    const server = createTlsServer({ ...tls, requestCert: true, rejectUnauthorized: true });
+    server.on('request', this.#router.listener);
+    this.#tlsServers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
   stop(): Promise<void> {
     this.#stopped ??= new Promise((resolve, reject) => {
+      for (const server of this.#tlsServers) {
+        server.close();
+        server.closeAllConnections();
+      }
       this.#router.close();
       this.#server.close((error) => (error ? reject(error) : resolve()));
       // Hanging and keep-alive connections would otherwise hold close() open.

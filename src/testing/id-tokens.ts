@@ -19,19 +19,22 @@ function lifetime(): { iat: number; exp: number } {
   return { iat, exp: iat + ID_TOKEN_LIFETIME_SEC };
 }
 
-/** The ID token a service account gets for `audience` (JWT-bearer grant with `target_audience`). */
+/**
+ * The ID token a service account gets for `audience` (JWT-bearer grant with `target_audience`,
+ * metadata server, IAM generateIdToken); IAM leaves the email out unless asked.
+ */
 export function serviceAccountIdToken(
   state: EmulatorState,
   account: ServiceAccountRecord,
   audience: string,
+  includeEmail = true,
 ): Promise<string> {
   return state.signingKeys.sign({
     iss: ISSUER,
     aud: audience,
     azp: account.clientId,
     sub: account.clientId,
-    email: account.email,
-    email_verified: true,
+    ...(includeEmail && { email: account.email, email_verified: true }),
     ...lifetime(),
   });
 }

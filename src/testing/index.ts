@@ -28,3 +28,13 @@ export {
 export { deviceLogins, DeviceLogins, type DevicePollAnswer } from './routes/device.js';
 export type { ScriptedConsent } from './routes/authorize.js';
 export { configureMetadata, type MetadataMode, type MetadataSettings } from './routes/metadata.js';
+export {
+  FakeIdentityProvider,
+  FederationState,
+  type AwsIdentity,
+  type AwsInstance,
+  type PoolProvider,
+  type ProviderKind,
+} from './federation.js';
+export { createWorkforceUser, type WorkforceUserJson } from './routes/sts-users.js';
+export { createGdchServiceAccount, type GdchServiceAccountJson } from './routes/gdch.js';

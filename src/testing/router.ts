@@ -4,6 +4,7 @@
  * here, once, for every route.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import {
   faultResponse,
   FaultQueue,
@@ -24,6 +25,8 @@ export interface EmulatorRequest {
   headers: IncomingHttpHeaders;
   /** The body as text; empty when there is none. */
   body: string;
+  /** The client certificate (DER) of a mutual-TLS connection. */
+  peerCertificate?: Buffer;
 }
 
 /** What a handler answers. */
@@ -48,6 +51,8 @@ export interface RouteDefinition {
   paths?: readonly string[];
   /** Path prefixes it serves (include the trailing `/`). */
   prefixes?: readonly string[];
+  /** With `prefixes`: serves only paths ending in one of these (`:signBlob`). */
+  suffixes?: readonly string[];
   /** Error JSON for faults and 405s. Default `'api'`. */
   errorShape?: ErrorShape;
   /** Throw an {@link OAuthError} to answer with an OAuth error. */
@@ -65,6 +70,22 @@ export function json(
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
     body: JSON.stringify(value),
   };
+}
+
+/** Request bodies larger than this are not parsed as JSON. */
+const MAX_JSON_BODY_CHARS = 1024 * 1024;
+
+/** A request body that is a JSON object, or undefined for anything else (too big, malformed, an array...). */
+export function jsonObjectBody(text: string): Record<string, unknown> | undefined {
+  let body: unknown;
+  try {
+    body = text.length <= MAX_JSON_BODY_CHARS ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+  return body !== null && typeof body === 'object' && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : undefined;
 }
 
 /** How an OAuth error thrown by a handler is answered. */
@@ -110,11 +131,15 @@ export class Router {
   }
 
   async #dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      return send(res, preflightResponse(req.headers));
+    }
     const url = new URL(req.url ?? '/', 'http://emulator');
     const route = this.#routes.find(
       (candidate) =>
         candidate.paths?.includes(url.pathname) ||
-        candidate.prefixes?.some((prefix) => url.pathname.startsWith(prefix)),
+        (candidate.prefixes?.some((prefix) => url.pathname.startsWith(prefix)) &&
+          (candidate.suffixes?.some((suffix) => url.pathname.endsWith(suffix)) ?? true)),
     );
     if (route) this.hits[route.name]++;
 
@@ -146,6 +171,7 @@ export class Router {
         query: url.searchParams,
         headers: req.headers,
         body,
+        peerCertificate: peerCertificate(req),
       };
       response = await invoke(route, request, this.#state);
     }
@@ -178,6 +204,13 @@ async function invoke(
   }
 }
 
+function peerCertificate(req: IncomingMessage): Buffer | undefined {
+  const socket = req.socket as TLSSocket;
+  if (typeof socket.getPeerCertificate !== 'function') return undefined;
+  const raw = socket.getPeerCertificate().raw as Buffer | undefined;
+  return raw && raw.length > 0 ? raw : undefined;
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -187,11 +220,29 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * Browsers may call every route from any origin, as they may call Google's certificate and
+ * token endpoints: answers carry `access-control-allow-origin: *`, and preflights allow what
+ * they ask for. No cookies are involved, so nothing is allowed with credentials.
+ */
+const CORS = { 'access-control-allow-origin': '*' };
+
+function preflightResponse(headers: IncomingHttpHeaders): RouteResponse {
+  return {
+    status: 204,
+    headers: {
+      'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
+      'access-control-allow-headers': String(headers['access-control-request-headers'] ?? ''),
+      'access-control-max-age': '600',
+    },
+  };
+}
+
 function send(
   res: ServerResponse,
   response: RouteResponse,
   extra: Record<string, string> = {},
 ): void {
-  res.writeHead(response.status, { ...response.headers, ...extra });
+  res.writeHead(response.status, { ...CORS, ...response.headers, ...extra });
   res.end(response.body);
 }

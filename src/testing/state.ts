@@ -3,6 +3,7 @@
  * accounts, OAuth clients, users, and the tokens and codes it has issued.
  */
 import type { KeyObject } from 'node:crypto';
+import { FederationState } from './federation.js';
 import { IapIssuer } from './iap.js';
 import { randomDigits, randomKeyId, randomToken } from './ids.js';
 import {
@@ -40,6 +41,8 @@ export interface ServiceAccountRecord {
   privateKeyId: string;
   algorithm: KeyAlgorithm;
   publicKey: KeyObject;
+  /** What IAM signBlob and signJwt sign with, standing in for Google's managed keys. */
+  privateKey: KeyObject;
 }
 
 export interface OAuthClientRecord {
@@ -117,8 +120,15 @@ export class EmulatorState {
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
+  /**
+   * IAM's `roles/iam.serviceAccountTokenCreator` bindings: service-account email → the
+   * principals (user or service-account emails) that may act as it.
+   */
+  readonly tokenCreators = new Map<string, Set<string>>();
   /** Identity-Aware Proxy: its ES256 keys and the JWTs it signs. */
   readonly iap = new IapIssuer((email) => this.userFor(email));
+  /** Workload identity federation: identity providers, pool providers, AWS. */
+  readonly federation: FederationState;
 
   #serial = 0;
 
@@ -133,6 +143,7 @@ export class EmulatorState {
     this.latencyMs = config.latencyMs;
     this.rotateRefreshTokens = config.rotateRefreshTokens;
     this.signingKeys = new SigningKeys(signingKey);
+    this.federation = new FederationState(config.url);
   }
 
   /** Registers a service account and returns its JSON key. */
@@ -151,6 +162,7 @@ export class EmulatorState {
       privateKeyId: randomKeyId(),
       algorithm,
       publicKey: keys.publicKey,
+      privateKey: keys.privateKey,
     };
     this.serviceAccounts.set(email, record);
     return {
@@ -210,12 +222,15 @@ export class EmulatorState {
     return record;
   }
 
-  /** Mints an opaque `ya29.` access token living {@link tokenLifetimeSec}. */
-  issueAccessToken(grant: Omit<AccessTokenRecord, 'token' | 'expiresAt'>): AccessTokenRecord {
+  /** Mints an opaque `ya29.` access token living `lifetimeSec` (default {@link tokenLifetimeSec}). */
+  issueAccessToken(
+    grant: Omit<AccessTokenRecord, 'token' | 'expiresAt'>,
+    lifetimeSec = this.tokenLifetimeSec,
+  ): AccessTokenRecord {
     const record = {
       ...grant,
       token: `ya29.${randomToken(64)}`,
-      expiresAt: Date.now() + this.tokenLifetimeSec * 1000,
+      expiresAt: Date.now() + lifetimeSec * 1000,
     };
     this.accessTokens.set(record.token, record);
     return record;
@@ -269,6 +284,26 @@ export class EmulatorState {
   expireAccessTokens(): void {
     const past = Date.now() - 1;
     for (const record of this.accessTokens.values()) record.expiresAt = past;
+  }
+
+  /** Lets `member` act as the service account `target`, as granting it Token Creator does. */
+  grantTokenCreator(member: string, target: string): void {
+    if (!this.serviceAccounts.has(target)) {
+      throw new Error(
+        `emulator: ${target} is not a registered service account (create it with createServiceAccount({ email }) first)`,
+      );
+    }
+    let members = this.tokenCreators.get(target);
+    if (!members) {
+      members = new Set();
+      this.tokenCreators.set(target, members);
+    }
+    members.add(member);
+  }
+
+  /** Whether `member` holds Token Creator on `target`. */
+  canActAs(member: string, target: string): boolean {
+    return this.tokenCreators.get(target)?.has(member) === true;
   }
 
   /** Adds a new ID-token signing key, makes it current, and returns its kid. */

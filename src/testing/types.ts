@@ -21,6 +21,8 @@ export interface EmulatorOptions {
    * given. Default `false` (Google's usual behaviour).
    */
   rotateRefreshTokens?: boolean;
+  /** Serve HTTPS with this PEM key and certificate (e.g. one signed by a test CA). Default HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 /**
@@ -127,10 +129,20 @@ export interface Emulator {
    * refresh token produced. Throws if the emulator never issued the token.
    */
   revokeToken(token: string): void;
+  /**
+   * Grants `member` (a user or service-account email) `roles/iam.serviceAccountTokenCreator` on
+   * the registered service account `target`, so IAM Credentials lets it act as `target`.
+   */
+  grantTokenCreator(member: string, target: string): void;
   /** Makes every access token issued so far expired. Self-signed JWTs are unaffected. */
   expireAccessTokens(): void;
   /** The registries and configuration the routes share, for advanced tests. */
   readonly state: EmulatorState;
   /** Closes the server and every connection, hanging ones included. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Also serves every route over HTTPS on another loopback port, requiring a client certificate
+   * signed by `ca` (the mutual-TLS STS endpoint of X.509 federation). Returns its root URL.
+   */
+  listenMutualTls(tls: { cert: string; key: string; ca: string }): Promise<string>;
 }

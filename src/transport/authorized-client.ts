@@ -1,6 +1,7 @@
 import type { Gaxios, GaxiosOptions, GaxiosResponse } from 'gaxios';
 import type { Credentials } from '../credentials/credentials.js';
 import { InvalidOptionsError } from '../errors.js';
+import { loadGaxios } from '../platform/gaxios.js';
 import { isReplayableBody } from './replayable.js';
 
 /** Options for {@link AuthorizedClient}. */
@@ -118,8 +119,7 @@ export class AuthorizedClient {
   }
 
   #loadGaxios(): Promise<Gaxios> {
-    // Loaded on first use: most programs only need headers, and gaxios costs import time.
-    this.#gaxios ??= import('gaxios').then(({ Gaxios }) => new Gaxios());
+    this.#gaxios ??= loadGaxios();
     return this.#gaxios;
   }
 }

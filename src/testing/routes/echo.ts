@@ -5,9 +5,9 @@
  * emulator's access tokens and self-signed service-account JWTs, as Google APIs do.
  */
 import type { EmulatorModule } from '../context.js';
-import { apiErrorBody, OAuthError } from '../google-errors.js';
+import { authenticateCaller } from '../callers.js';
+import { apiErrorBody } from '../google-errors.js';
 import { json, type EmulatorRequest, type RouteResponse } from '../router.js';
-import { scopeClaim, verifyServiceAccountJwt } from '../sa-jwt.js';
 import type { EmulatorState } from '../state.js';
 
 const UNAUTHENTICATED = apiErrorBody(
@@ -25,13 +25,8 @@ export const echoApi: EmulatorModule = ({ router }) => {
   });
 };
 
-interface Caller {
-  principal: string;
-  scopes: string[];
-}
-
 async function echo(request: EmulatorRequest, state: EmulatorState): Promise<RouteResponse> {
-  const caller = await authenticate(request, state);
+  const caller = await authenticateCaller(request, state);
   if (!caller) {
     return json(401, UNAUTHENTICATED, {
       'www-authenticate': 'Bearer realm="emulator", error="invalid_token"',
@@ -54,28 +49,6 @@ async function echo(request: EmulatorRequest, state: EmulatorState): Promise<Rou
     kind: 'drive#fileList',
     files: [],
   });
-}
-
-async function authenticate(
-  request: EmulatorRequest,
-  state: EmulatorState,
-): Promise<Caller | undefined> {
-  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-  if (token === undefined) return undefined;
-  const issued = state.activeAccessToken(token);
-  if (issued) return { principal: issued.principal, scopes: issued.scopes };
-  try {
-    const { account, claims } = await verifyServiceAccountJwt(state, token, true);
-    const scopes = scopeClaim(claims);
-    // A self-signed JWT names either the API (its root URL) or the scopes it wants.
-    const forThisApi = claims.aud === `${state.url}/` || claims.aud === state.url;
-    if (claims.sub === account.email && (forThisApi || scopes.length > 0)) {
-      return { principal: account.email, scopes };
-    }
-  } catch (error) {
-    if (!(error instanceof OAuthError)) throw error;
-  }
-  return undefined;
 }
 
 /** Query parameters as an object; a repeated name maps to the list of its values. */

@@ -6,8 +6,13 @@ import type { EmulatorModule } from '../context.js';
 import { certificates } from './certs.js';
 import { cloudRunService } from './cloud-run.js';
 import { echoApi } from './echo.js';
+import { gdchTokenEndpoint } from './gdch.js';
+import { iamCredentialsApi } from './iam-credentials.js';
 import { iapKeys } from './iap.js';
 import { metadataServer } from './metadata.js';
+import { awsMetadata } from './aws-metadata.js';
+import { securityTokenService } from './sts.js';
+import { workforceUserEndpoints } from './sts-users.js';
 import { authorizationCodeGrant } from './token/authorization-code.js';
 import { clientCredentialsGrant } from './token/client-credentials.js';
 import { tokenEndpoint } from './token/endpoint.js';
@@ -27,4 +32,9 @@ export const routeModules: readonly EmulatorModule[] = [
   cloudRunService,
   userLoginRoutes,
   metadataServer,
+  iamCredentialsApi,
+  securityTokenService,
+  workforceUserEndpoints,
+  awsMetadata,
+  gdchTokenEndpoint,
 ];

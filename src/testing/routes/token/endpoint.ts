@@ -9,7 +9,7 @@ import type { EmulatorState } from '../../state.js';
 import { TokenParams, type GrantHandler } from './grant.js';
 
 /** Token responses must not be cached (RFC 6749 §5.1). */
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 export const tokenEndpoint: EmulatorModule = ({ router, grants }) => {
   router.add({
@@ -33,7 +33,8 @@ async function handleToken(
   return json(200, await grant({ params, headers: request.headers }, state), NO_STORE);
 }
 
-function parseForm(request: EmulatorRequest): TokenParams {
+/** The form of a token-endpoint POST; the wrong content type or a repeated parameter is an error. */
+export function parseForm(request: EmulatorRequest): TokenParams {
   const type = request.headers['content-type'] ?? '';
   if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
     throw new OAuthError(

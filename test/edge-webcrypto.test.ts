@@ -1,0 +1,198 @@
+// The WebCrypto halves of the edge entry (the `.web.ts` seams), run on Node, whose WebCrypto is
+// the same API: each must answer exactly as its node:crypto twin does. test/edge-runtimes.test.ts
+// proves them again inside the real runtimes.
+import assert from 'node:assert/strict';
+import { createHash, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { AuthError, NodeOnlyError } from '../src/errors.js';
+import { JwsBytes as NodeJwsBytes } from '../src/id-token/jws-bytes.js';
+import { JwsBytes } from '../src/id-token/jws-bytes.web.js';
+import { importJwk as nodeImportJwk } from '../src/id-token/public-key.js';
+import { importJwk, importPem } from '../src/id-token/public-key.web.js';
+import { encodeBase64, encodeBase64url } from '../src/platform/base64url.web.js';
+import * as nodeOnly from '../src/platform/node-only.js';
+import { readRegularFile as webReadFile } from '../src/platform/regular-file.web.js';
+import { loadGaxios } from '../src/platform/gaxios.web.js';
+import { sha256Base64url } from '../src/platform/sha256.web.js';
+import { subtle } from '../src/platform/subtle.js';
+import { WebCryptoSigner } from '../src/service-account/webcrypto-signer.js';
+
+const pkcs8 = (key: KeyObject): string => key.export({ format: 'pem', type: 'pkcs8' }) as string;
+
+describe('WebCryptoSigner', () => {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const data = new TextEncoder().encode('header.payload');
+
+  it('signs RS256 with an RSA PKCS#8 key, verifiable by node:crypto', async () => {
+    const signer = new WebCryptoSigner(pkcs8(rsa.privateKey), 'kid-1');
+    assert.equal(signer.algorithm, 'RS256');
+    assert.equal(signer.keyId, 'kid-1');
+    assert.ok(verify('sha256', data, rsa.publicKey, await signer.sign(data)));
+  });
+
+  it('signs ES256 with a P-256 key as raw r || s, the JWS encoding', async () => {
+    const signer = new WebCryptoSigner(pkcs8(ec.privateKey));
+    const signature = await signer.sign(data);
+    assert.equal(signer.algorithm, 'ES256');
+    assert.equal(signature.length, 64);
+    assert.ok(verify('sha256', data, { key: ec.publicKey, dsaEncoding: 'ieee-p1363' }, signature));
+  });
+
+  it('reads keys pasted with literal \\n sequences', async () => {
+    const signer = new WebCryptoSigner(pkcs8(rsa.privateKey).replace(/\n/g, '\\n'));
+    assert.ok(verify('sha256', data, rsa.publicKey, await signer.sign(data)));
+  });
+
+  it('refuses PKCS#1, other curves and non-keys where the credentials are built, naming the field', () => {
+    const pkcs1 = rsa.privateKey.export({ format: 'pem', type: 'pkcs1' }) as string;
+    const p384 = pkcs8(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey);
+    const cases: [string, RegExp][] = [
+      [pkcs1, /RSA PRIVATE KEY \(PKCS#1\/SEC1\).*openssl pkcs8 -topk8/],
+      [p384, /neither RSA nor EC P-256/],
+      ['not a key', /not a PKCS#8 PEM private key/],
+      ['x'.repeat(20_000), /not a PKCS#8 PEM private key/],
+    ];
+    for (const [pem, message] of cases) {
+      assert.throws(
+        () => new WebCryptoSigner(pem, undefined, 'key.json'),
+        (error: unknown) => {
+          assert.ok(error instanceof AuthError);
+          assert.equal(error.code, 'ERR_INVALID_CREDENTIALS');
+          assert.match(error.message, /^key\.json: /);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    }
+  });
+
+  it('fails signing with a typed error when the armored bytes are not a key', async () => {
+    const der = ec.privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(0, 60);
+    const broken = `-----BEGIN PRIVATE KEY-----\n${der.toString('base64')}\n-----END PRIVATE KEY-----`;
+    const signer = new WebCryptoSigner(broken, undefined, 'key.json');
+    await assert.rejects(signer.sign(data), { code: 'ERR_INVALID_CREDENTIALS' });
+  });
+});
+
+describe('WebCrypto key sets and signatures', () => {
+  const jwk = (pair: { publicKey: KeyObject }) => pair.publicKey.export({ format: 'jwk' });
+
+  it('keeps exactly the JWKs the node:crypto import keeps, with the same algorithms', async () => {
+    const candidates = [
+      jwk(generateKeyPairSync('rsa', { modulusLength: 2048 })),
+      jwk(generateKeyPairSync('ec', { namedCurve: 'P-256' })),
+      jwk(generateKeyPairSync('rsa', { modulusLength: 1024 })),
+      jwk(generateKeyPairSync('ec', { namedCurve: 'P-384' })),
+      jwk(generateKeyPairSync('ed25519')),
+      { kty: 'oct', k: 'c2VjcmV0' },
+      { ...jwk(generateKeyPairSync('rsa', { modulusLength: 2048 })), n: 'not a modulus' },
+    ];
+    for (const candidate of candidates) {
+      const web = await importJwk('k', candidate as never);
+      const node = await nodeImportJwk('k', candidate as never);
+      assert.equal(web?.algorithm, node?.algorithm, JSON.stringify(candidate).slice(0, 40));
+    }
+  });
+
+  it('verifies a token signed by an X.509 certificate key, and not once altered', async () => {
+    const fixture = JSON.parse(
+      await readFile(
+        new URL('./fixtures/id-token/x509-signed-token.json', import.meta.url),
+        'utf8',
+      ),
+    ) as { certs: Record<string, string>; token: string };
+    const [kid, pem] = Object.entries(fixture.certs)[0];
+    const key = await importPem(kid, pem);
+    assert.equal(key?.algorithm, 'RS256');
+    const [header, payload, signature] = fixture.token.split('.');
+    const bytes = new JwsBytes();
+    assert.equal(await bytes.verify(`${header}.${payload}`, signature, key!.verifyKey), true);
+    assert.equal(await bytes.verify(`${header}.${payload}x`, signature, key!.verifyKey), false);
+    assert.equal(await importPem(kid, pem.replace('CERTIFICATE', 'PUBLIC KEY')), undefined);
+  });
+
+  it('reads base64url exactly as strictly as the Node decoder, and UTF-8 the same', () => {
+    const web = new JwsBytes();
+    const node = new NodeJwsBytes();
+    const segments = [
+      'QQ',
+      'QR',
+      'QUI',
+      'QUJ',
+      'Q',
+      'QQ==',
+      '-_-_',
+      '+/+/',
+      '',
+      'Q Q',
+      '_w',
+      '_-8',
+    ];
+    for (const segment of segments) {
+      assert.equal(web.isBase64url(segment), node.isBase64url(segment), segment);
+      assert.equal(web.text(segment), node.text(segment), segment);
+    }
+    assert.equal(web.text(encodeBase64url('é∑😀')), 'é∑😀');
+    assert.equal(web.text('_w'), false);
+    assert.equal(web.text(encodeBase64url('\ufeff{}')), '\ufeff{}');
+  });
+
+  it('hashes SHA-256 as node:crypto does at every padding boundary (the PKCE challenge)', () => {
+    for (const length of [0, 1, 43, 55, 56, 63, 64, 65, 86, 119, 128, 1000]) {
+      const text = 'abcdefghijklmnopqrstuvwxyz0123456789-._~'.repeat(30).slice(0, length);
+      assert.equal(sha256Base64url(text), createHash('sha256').update(text).digest('base64url'));
+    }
+  });
+
+  it('encodes base64url and base64 as Buffer does', () => {
+    for (const text of ['', 'a', 'ab', 'abc', 'é∑😀', '\u00ff\u00fe?>']) {
+      assert.equal(encodeBase64url(text), Buffer.from(text).toString('base64url'));
+      assert.equal(encodeBase64(text), Buffer.from(text).toString('base64'));
+    }
+    const bytes = new Uint8Array(70_000).map((_, i) => i % 256);
+    assert.equal(encodeBase64url(bytes), Buffer.from(bytes).toString('base64url'));
+  });
+});
+
+describe('Node-only features outside Node', () => {
+  it('throw NodeOnlyError naming the feature and what to use instead', async () => {
+    const calls: [string, () => unknown][] = [
+      ['defaultCredentials', () => nodeOnly.defaultCredentials()],
+      ['findProjectId', () => nodeOnly.findProjectId()],
+      ['ComputeCredentials', () => new nodeOnly.ComputeCredentials()],
+      ['MetadataClient', () => new nodeOnly.MetadataClient()],
+      ['InstalledAppFlow', () => new nodeOnly.InstalledAppFlow()],
+      [
+        'InstalledAppFlow',
+        () =>
+          (nodeOnly.InstalledAppFlow as unknown as { fromClientConfig(): void }).fromClientConfig(),
+      ],
+      ['FileTokenStore', () => new nodeOnly.FileTokenStore()],
+      ['reading credentials files', () => webReadFile('key.json', 1024)],
+    ];
+    for (const [feature, call] of calls) {
+      assert.throws(call, (error: unknown) => {
+        assert.ok(error instanceof NodeOnlyError);
+        assert.equal(error.code, 'ERR_NODE_ONLY');
+        assert.ok(error.feature.startsWith(feature), error.feature);
+        assert.match(error.message, /needs Node\.js .*\(.+\)$/);
+        return true;
+      });
+    }
+    await assert.rejects(loadGaxios(), {
+      code: 'ERR_NODE_ONLY',
+      message: /AuthorizedClient\.fetch/,
+    });
+  });
+
+  it('say plainly when WebCrypto is missing (an http page in a browser)', () => {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
+    Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+    try {
+      assert.throws(() => subtle(), { code: 'ERR_UNSUPPORTED', message: /secure contexts/ });
+    } finally {
+      Object.defineProperty(globalThis, 'crypto', saved);
+    }
+  });
+});
