@@ -1,5 +1,6 @@
 // The frame of `npm start`: numbered steps, each with a one-line explanation, the file that shows
 // its code, its results, then the 'tokens' events it caused.
+import { execFile } from 'node:child_process';
 import type { Credentials } from '../src/index.js';
 import type { Emulator } from '../src/testing/index.js';
 
@@ -54,4 +55,17 @@ export async function runTour(emulator: Emulator, steps: readonly Step[]): Promi
     for (const event of events) console.log(`    ↳ ${event}`);
     events = [];
   }
+}
+
+/** Runs a Node.js script as a child process; resolves with its stdout, rejects with its stderr. */
+export function runNode(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, options, (error, stdout, stderr) => {
+      if (error) reject(new Error(`node ${args.join(' ')} failed: ${stderr.trim()}`));
+      else resolve(stdout.trim());
+    });
+  });
 }

@@ -14,7 +14,7 @@ async function runDemo(): Promise<{ status: number; output: string; errors: stri
 }
 
 describe('npm start (the demo tour)', function () {
-  // Eleven steps against the emulator, two child processes among them, on a loaded machine.
+  // Fifteen steps against the emulator, two child processes among them, on a loaded machine.
   this.timeout(180_000);
 
   let status: number;
@@ -33,7 +33,7 @@ describe('npm start (the demo tour)', function () {
     assert.equal(status, 0, output + errors);
     assert.equal(output.trim().split('\n').at(-1), 'demo OK', output);
     const steps = [...output.matchAll(/^\[(\d+)\/(\d+)\] /gm)];
-    assert.ok(steps.length >= 11, output);
+    assert.ok(steps.length >= 15, output);
     assert.deepEqual(
       steps.map((m) => Number(m[1])),
       steps.map((_, i) => i + 1),

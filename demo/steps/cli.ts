@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLOUD_PLATFORM, preview, type Step } from '../tour.js';
+import { CLOUD_PLATFORM, preview, runNode, type Step } from '../tour.js';
 
 /** The built `warrant` command (package.json "bin"), next to this demo in dist/. */
 const WARRANT = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -24,10 +23,15 @@ export const cli: Step = {
         GOOGLE_APPLICATION_CREDENTIALS: keyFile,
         METADATA_SERVER_DETECTION: 'none',
       };
-      const accessToken = await warrant(['print-access-token', '--scopes', CLOUD_PLATFORM], env);
+      const accessToken = await runNode(
+        [WARRANT, 'print-access-token', '--scopes', CLOUD_PLATFORM],
+        { env },
+      );
       show('$ warrant print-access-token', preview(accessToken));
       const audience = `${emulator.url}/run`;
-      const idToken = await warrant(['print-identity-token', '--audience', audience], env);
+      const idToken = await runNode([WARRANT, 'print-identity-token', '--audience', audience], {
+        env,
+      });
       show('$ warrant print-identity-token', preview(idToken));
 
       const echo = await fetch(emulator.echoUrl, {
@@ -40,13 +44,3 @@ export const cli: Step = {
     }
   },
 };
-
-/** Runs the warrant command and resolves with what it printed on stdout. */
-function warrant(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [WARRANT, ...args], { env }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`warrant ${args[0]} failed: ${stderr.trim()}`));
-      else resolve(stdout.trim());
-    });
-  });
-}

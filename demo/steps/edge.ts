@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Step } from '../tour.js';
+import { runNode, type Step } from '../tour.js';
 
 /** The repository root, from dist/demo/steps/. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -11,17 +10,7 @@ export const edgeBundle: Step = {
     'The edge entry signs with WebCrypto and calls fetch, so Workers, Deno, Bun and browsers run it; scripts/edge-sizes.mjs bundles the two Workers of docs/edge.md as wrangler would.',
   file: 'steps/edge.ts',
   async run({ show, check }) {
-    const output = await new Promise<string>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ['scripts/edge-sizes.mjs'],
-        { cwd: ROOT },
-        (error, stdout, stderr) => {
-          if (error) reject(new Error(`edge-sizes failed: ${stderr.trim()}`));
-          else resolve(stdout.trim());
-        },
-      );
-    });
+    const output = await runNode(['scripts/edge-sizes.mjs'], { cwd: ROOT });
     const lines = output.split('\n');
     for (const line of lines) {
       const [file, size] = line.split(': ');
