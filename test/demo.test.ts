@@ -14,7 +14,7 @@ async function runDemo(): Promise<{ status: number; output: string; errors: stri
 }
 
 describe('npm start (the demo tour)', function () {
-  // Fifteen steps against the emulator, two child processes among them, on a loaded machine.
+  // Fifteen steps against the emulator, with child processes, on a loaded machine.
   this.timeout(180_000);
 
   let status: number;
