@@ -19,7 +19,7 @@ export {
   parseTokenResponse,
   requestToken,
   type TokenResponse,
-} from './credentials/token-endpoint.js';
+} from './oauth/token-endpoint.js';
 export {
   ServiceAccountCredentials,
   GOOGLE_TOKEN_URL,
@@ -60,7 +60,7 @@ export {
   parseDeviceAuthorizationResponse,
   DEVICE_CODE_GRANT,
   type DeviceAuthorization,
-} from './flows/device-authorization.js';
+} from './oauth/device-authorization.js';
 export {
   parseClientSecrets,
   readClientSecretsFile,
@@ -70,8 +70,8 @@ export {
   buildAuthorizationUrl,
   parseAuthorizationResponse,
   type AuthorizationParams,
-} from './flows/authorization.js';
-export { createCodeVerifier, codeChallengeS256, createState } from './flows/pkce.js';
+} from './oauth/authorization-url.js';
+export { createCodeVerifier, codeChallengeS256, createState } from './oauth/pkce.js';
 export { openInBrowser, type BrowserOpener } from './flows/browser.js';
 export {
   revoke,
@@ -91,7 +91,7 @@ export {
   GOOGLE_REVOKE_URL,
   GOOGLE_TOKEN_INFO_URL,
   GOOGLE_DEVICE_AUTHORIZATION_URL,
-} from './flows/endpoints.js';
+} from './oauth/google-endpoints.js';
 export { TokenStoreError } from './store/token-store.js';
 export { MemoryTokenStore } from './store/memory-token-store.js';
 export { FileTokenStore, type FileTokenStoreOptions } from './store/file-token-store.js';
@@ -123,7 +123,7 @@ export {
   loadCredentialsFile,
   SUPPORTED_CREDENTIALS_TYPES,
   type LoadCredentialsOptions,
-} from './credentials/load-credentials.js';
+} from './adc/load-credentials.js';
 export {
   defaultCredentials,
   defaultCredentialsResolver,
@@ -132,9 +132,9 @@ export {
   type DefaultCredentialsResult,
   type DefaultCredentialsResolverOptions,
   type DefaultCredentialsSource,
-} from './credentials/default-credentials.js';
-export { wellKnownCredentialsPath, gcloudConfigDir } from './credentials/well-known-file.js';
-export { findProjectId, gcloudProject, type ProjectIdSource } from './credentials/project-id.js';
+} from './adc/default-credentials.js';
+export { wellKnownCredentialsPath, gcloudConfigDir } from './adc/well-known-file.js';
+export { findProjectId, gcloudProject, type ProjectIdSource } from './adc/project-id.js';
 export { OAuthProvider, type LoginResult } from './oauth/provider.js';
 export type { OAuthProviderOptions } from './oauth/provider-options.js';
 export { ProviderRegistry, type ProviderRegistration } from './oauth/registry.js';
@@ -144,7 +144,7 @@ export {
   type ProviderPreset,
   type ProviderPresetName,
 } from './oauth/presets.js';
-export { ProviderSession, type ProviderSessionOptions } from './oauth/session.js';
+export { ProviderSession, type ProviderSessionOptions } from './flows/provider-session.js';
 export { tokensFromJson, tokensToJson, type OAuthTokens } from './oauth/tokens.js';
 export { discoveryUrl } from './oauth/discovery.js';
 export type { ProviderEndpoint, ProviderMetadata } from './oauth/metadata.js';

@@ -6,7 +6,7 @@ import type { Credentials } from '../src/credentials/credentials.js';
 import {
   defaultCredentials,
   DefaultCredentialsResolver,
-} from '../src/credentials/default-credentials.js';
+} from '../src/adc/default-credentials.js';
 import { UserCredentials } from '../src/credentials/user-credentials.js';
 import { AuthError, InvalidCredentialsError } from '../src/errors.js';
 import { MetadataClient } from '../src/metadata/metadata-client.js';

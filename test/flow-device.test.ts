@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DeviceFlow } from '../src/flows/device-flow.js';
-import { parseDeviceAuthorizationResponse } from '../src/flows/device-authorization.js';
+import { parseDeviceAuthorizationResponse } from '../src/oauth/device-authorization.js';
 import { deviceLogins } from '../src/testing/routes/device.js';
 import { FAST_HTTP, useEmulator } from './support/emulator.js';
 import { assertNoSecrets, caught, emulatorClient } from './support/login.js';

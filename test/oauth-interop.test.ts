@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { OAuthProvider } from '../src/oauth/provider.js';
 import type { OAuthProviderOptions } from '../src/oauth/provider-options.js';
-import { ProviderSession } from '../src/oauth/session.js';
+import { ProviderSession } from '../src/flows/provider-session.js';
 import type { OAuthTokens } from '../src/oauth/tokens.js';
 import type { TokenStore } from '../src/store/token-store.js';
 import { OAuthError } from '../src/errors.js';

@@ -9,7 +9,7 @@ import {
   requireType,
   type CredentialsJson,
 } from './credentials-file.js';
-import { requestToken } from './token-endpoint.js';
+import { requestToken } from '../oauth/token-endpoint.js';
 
 const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 const FIX = 'log in again, e.g. `warrant login` or `gcloud auth application-default login`';

@@ -1,7 +1,7 @@
 import { AbortedError, AuthError, InvalidOptionsError, OAuthError } from '../errors.js';
 import { normalizeScopes } from '../credentials/credentials.js';
 import { definedOnly } from '../credentials/credentials-file.js';
-import { requestToken } from '../credentials/token-endpoint.js';
+import { requestToken } from '../oauth/token-endpoint.js';
 import type { UserCredentials } from '../credentials/user-credentials.js';
 import { exchange } from '../http/exchange.js';
 import { sleep as abortableSleep } from '../http/retry.js';
@@ -13,8 +13,8 @@ import {
   parseDeviceAuthorizationResponse,
   type DeviceAuthorization,
   type DeviceAuthorizationResponse,
-} from './device-authorization.js';
-import { GOOGLE_DEVICE_AUTHORIZATION_URL, GOOGLE_TOKEN_URL } from './endpoints.js';
+} from '../oauth/device-authorization.js';
+import { GOOGLE_DEVICE_AUTHORIZATION_URL, GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
 import { credentialsFromLogin } from './token-credentials.js';
 
 /** RFC 8628 §3.5: each `slow_down` adds five seconds to the interval, for good. */

@@ -1,17 +1,17 @@
 import { InvalidOptionsError } from '../errors.js';
 import { normalizeScopes } from '../credentials/credentials.js';
 import { definedOnly } from '../credentials/credentials-file.js';
-import { requestToken } from '../credentials/token-endpoint.js';
+import { requestToken } from '../oauth/token-endpoint.js';
 import type { UserCredentials } from '../credentials/user-credentials.js';
 import type { HttpOptions } from '../http/types.js';
 import {
   buildAuthorizationUrl,
   parseAuthorizationResponse,
   type AuthorizationParams,
-} from './authorization.js';
+} from '../oauth/authorization-url.js';
 import { parseClientSecrets, readClientSecretsFile, type ClientConfig } from './client-secrets.js';
-import { GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL } from './endpoints.js';
-import { codeChallengeS256, createCodeVerifier, createState } from './pkce.js';
+import { GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
+import { codeChallengeS256, createCodeVerifier, createState } from '../oauth/pkce.js';
 import { credentialsFromLogin } from './token-credentials.js';
 
 /** Options of {@link Flow}. */

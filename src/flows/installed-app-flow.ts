@@ -1,5 +1,5 @@
 import type { UserCredentials } from '../credentials/user-credentials.js';
-import type { AuthorizationParams } from './authorization.js';
+import type { AuthorizationParams } from '../oauth/authorization-url.js';
 import { openInBrowser, type BrowserOpener } from './browser.js';
 import { Flow } from './flow.js';
 import { LoopbackServer, type LoopbackHost } from './loopback-server.js';

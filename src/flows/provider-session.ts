@@ -6,8 +6,8 @@ import {
 import { AuthError, redactSecrets } from '../errors.js';
 import type { TokenStore } from '../store/token-store.js';
 import { AuthorizedClient } from '../transport/authorized-client.js';
-import type { OAuthProvider } from './provider.js';
-import { tokensFromJson, tokensToJson, type OAuthTokens } from './tokens.js';
+import type { OAuthProvider } from '../oauth/provider.js';
+import { tokensFromJson, tokensToJson, type OAuthTokens } from '../oauth/tokens.js';
 
 /** Options for {@link ProviderSession}. */
 export interface ProviderSessionOptions extends CredentialsOptions {

@@ -1,5 +1,5 @@
 import { TokenResponseError } from '../errors.js';
-import type { TokenResponse } from '../credentials/token-endpoint.js';
+import type { TokenResponse } from '../oauth/token-endpoint.js';
 import { UserCredentials } from '../credentials/user-credentials.js';
 import type { HttpOptions } from '../http/types.js';
 import { describeUrl } from '../http/send.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AuthError, InvalidOptionsError, redactSecrets } from '../errors.js';
-import { parseAuthorizationResponse } from '../flows/authorization.js';
-import { codeChallengeS256, createCodeVerifier, createState } from '../flows/pkce.js';
+import { parseAuthorizationResponse } from './authorization-url.js';
+import { codeChallengeS256, createCodeVerifier, createState } from './pkce.js';
 
 /** Options of an authorization request; any other key is sent as an extra parameter. */
 export interface AuthorizationRequestOptions {

@@ -1,5 +1,5 @@
 import { TokenResponseError } from '../errors.js';
-import { buildTokenRequest } from '../credentials/token-endpoint.js';
+import { buildTokenRequest } from './token-endpoint.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
 import type { HttpRequest, HttpResponse } from '../http/types.js';

@@ -1,5 +1,5 @@
 import { AbortedError, AuthError, OAuthError } from '../errors.js';
-import type { DeviceAuthorizationResponse } from '../flows/device-authorization.js';
+import type { DeviceAuthorizationResponse } from './device-authorization.js';
 import { sleep as defaultSleep } from '../http/retry.js';
 import type { OAuthTokens } from './tokens.js';
 

@@ -1,4 +1,4 @@
-import { buildTokenRequest } from '../credentials/token-endpoint.js';
+import { buildTokenRequest } from './token-endpoint.js';
 import { AuthError, InvalidOptionsError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
 import type { HttpResponse } from '../http/types.js';
@@ -14,7 +14,7 @@ import { pollForDeviceToken, type DevicePollOptions, type PendingDeviceLogin } f
 import {
   DEVICE_CODE_GRANT,
   parseDeviceAuthorizationResponse,
-} from '../flows/device-authorization.js';
+} from './device-authorization.js';
 import { verifyIdToken, type IdTokenClaims } from './id-token-claims.js';
 import {
   introspectionParams,
@@ -31,7 +31,7 @@ import {
   type OAuthProviderOptions,
 } from './provider-options.js';
 import { parseRevocationResponse, revocationParams, type TokenTypeHint } from './revocation.js';
-import { ProviderSession, type ProviderSessionOptions } from './session.js';
+import { ProviderSession, type ProviderSessionOptions } from '../flows/provider-session.js';
 import { parseOAuthTokens, type OAuthTokens } from './tokens.js';
 import { buildUserInfoRequest, parseUserInfoResponse, type UserInfo } from './userinfo.js';
 

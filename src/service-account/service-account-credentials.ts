@@ -12,7 +12,7 @@ import {
   readCredentialsFile,
   requireObject,
 } from '../credentials/credentials-file.js';
-import { requestToken } from '../credentials/token-endpoint.js';
+import { requestToken } from '../oauth/token-endpoint.js';
 import { signJwt, type JwtClaims } from './jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';
 import { KeyObjectSigner, parsePrivateKey } from './signer.js';
