@@ -1,34 +1,30 @@
-export * from './errors.js';
+export {
+  AbortedError,
+  AuthError,
+  HttpError,
+  InvalidCredentialsError,
+  InvalidOptionsError,
+  NetworkError,
+  OAuthError,
+  TimeoutError,
+  TokenResponseError,
+  type AuthErrorCode,
+  type AuthErrorOptions,
+} from './errors.js';
 export type { HttpOptions, RetryPolicy } from './http/types.js';
 export {
   Credentials,
-  DEFAULT_REFRESH_MARGIN_MS,
-  DEFAULT_UNIVERSE_DOMAIN,
   type CredentialsOptions,
   type TokenRequest,
   type TokenResult,
   type TokensEvent,
 } from './credentials/credentials.js';
-export {
-  UserCredentials,
-  parseAuthorizedUser,
-  type UserCredentialsOptions,
-} from './credentials/user-credentials.js';
-export {
-  buildTokenRequest,
-  parseTokenResponse,
-  requestToken,
-  type TokenResponse,
-} from './oauth/token-endpoint.js';
+export { UserCredentials, type UserCredentialsOptions } from './credentials/user-credentials.js';
 export {
   ServiceAccountCredentials,
-  GOOGLE_TOKEN_URL,
   type ServiceAccountOptions,
 } from './service-account/service-account-credentials.js';
-export {
-  parseServiceAccountKey,
-  type ServiceAccountKey,
-} from './service-account/service-account-key.js';
+export type { ServiceAccountKey } from './service-account/service-account-key.js';
 export { KeyObjectSigner, type Signer, type SigningAlgorithm } from './service-account/signer.js';
 export {
   AuthorizedClient,
@@ -45,53 +41,22 @@ export {
   type AuthorizationResult,
   type FetchTokenOptions,
 } from './flows/flow.js';
-export {
-  InstalledAppFlow,
-  DEFAULT_LOGIN_TIMEOUT_MS,
-  type RunLocalServerOptions,
-} from './flows/installed-app-flow.js';
+export { InstalledAppFlow, type RunLocalServerOptions } from './flows/installed-app-flow.js';
 export {
   DeviceFlow,
   type DeviceFlowOptions,
   type ClientConfigDeviceFlowOptions,
 } from './flows/device-flow.js';
-export {
-  buildDeviceAuthorizationRequest,
-  parseDeviceAuthorizationResponse,
-  DEVICE_CODE_GRANT,
-  type DeviceAuthorization,
-} from './oauth/device-authorization.js';
+export type { DeviceAuthorization } from './oauth/device-authorization.js';
 export {
   parseClientSecrets,
   readClientSecretsFile,
   type ClientConfig,
 } from './flows/client-secrets.js';
-export {
-  buildAuthorizationUrl,
-  parseAuthorizationResponse,
-  type AuthorizationParams,
-} from './oauth/authorization-url.js';
-export { createCodeVerifier, codeChallengeS256, createState } from './oauth/pkce.js';
+export type { AuthorizationParams } from './oauth/authorization-url.js';
 export { openInBrowser, type BrowserOpener } from './flows/browser.js';
-export {
-  revoke,
-  buildRevokeRequest,
-  parseRevokeResponse,
-  type RevokeOptions,
-} from './flows/revoke.js';
-export {
-  tokenInfo,
-  buildTokenInfoRequest,
-  parseTokenInfoResponse,
-  type TokenInfo,
-  type TokenInfoOptions,
-} from './flows/token-info.js';
-export {
-  GOOGLE_AUTH_URL,
-  GOOGLE_REVOKE_URL,
-  GOOGLE_TOKEN_INFO_URL,
-  GOOGLE_DEVICE_AUTHORIZATION_URL,
-} from './oauth/google-endpoints.js';
+export { revoke, type RevokeOptions } from './flows/revoke.js';
+export { tokenInfo, type TokenInfo, type TokenInfoOptions } from './flows/token-info.js';
 export { TokenStoreError } from './store/token-store.js';
 export { MemoryTokenStore } from './store/memory-token-store.js';
 export { FileTokenStore, type FileTokenStoreOptions } from './store/file-token-store.js';
@@ -104,15 +69,11 @@ export {
 export {
   MetadataClient,
   defaultMetadataClient,
-  DEFAULT_PROBE_TIMEOUT_MS,
-  DEFAULT_RESIDENT_PROBE_TIMEOUT_MS,
-  DEFAULT_METADATA_HTTP,
   type MetadataClientOptions,
   type MetadataGetOptions,
   type Detection,
 } from './metadata/metadata-client.js';
 export { type DetectionMode } from './metadata/detection.js';
-export { DEFAULT_METADATA_HOSTS } from './metadata/hosts.js';
 export { type Environment } from './metadata/environment.js';
 export {
   ComputeCredentials,
@@ -121,7 +82,6 @@ export {
 export {
   credentialsFromJson,
   loadCredentialsFile,
-  SUPPORTED_CREDENTIALS_TYPES,
   type LoadCredentialsOptions,
 } from './adc/load-credentials.js';
 export {
@@ -145,8 +105,7 @@ export {
   type ProviderPresetName,
 } from './oauth/presets.js';
 export { ProviderSession, type ProviderSessionOptions } from './flows/provider-session.js';
-export { tokensFromJson, tokensToJson, type OAuthTokens } from './oauth/tokens.js';
-export { discoveryUrl } from './oauth/discovery.js';
+export type { OAuthTokens } from './oauth/tokens.js';
 export type { ProviderEndpoint, ProviderMetadata } from './oauth/metadata.js';
 export type {
   AuthorizationRedirect,
@@ -176,33 +135,11 @@ export {
   type LoginStateProblem,
   type LoginStateStore,
 } from './oauth/web/login-state.js';
-export { OAuth1Client, type OAuth1ClientOptions } from './oauth/oauth1/client.js';
-export {
-  signOAuth1Request,
-  type OAuth1RequestToSign,
-  type OAuth1SignatureType,
-  type OAuth1SignedRequest,
-  type OAuth1SigningParams,
-} from './oauth/oauth1/sign-request.js';
-export {
-  baseStringUri,
-  normalizeParameters,
-  signatureBaseString,
-  signBaseString,
-  type OAuth1SignatureMethod,
-  type OAuth1SigningKeys,
-} from './oauth/oauth1/signature.js';
-export type { OAuth1TokenCredentials } from './oauth/oauth1/token-response.js';
 export {
   IdTokenCredentials,
   type IdTokenCredentialsOptions,
 } from './credentials/id-token-credentials.js';
 export {
-  GOOGLE_CERTS_URL,
-  GOOGLE_ISSUERS,
-  GOOGLE_JWKS_URL,
-  IAP_ISSUER,
-  IAP_JWKS_URL,
   IdTokenVerifier,
   verifyIapJwt,
   verifyIdToken,

@@ -286,7 +286,12 @@ describe('OAuth providers against oidc-provider (an independent OpenID provider)
       const p = provider(CLIENTS.basic);
       const { tokens } = await logIn(p, 'openid email offline_access', { prompt: 'consent' });
       const userinfoUrl = (await p.metadata()).userinfoUrl!;
-      return { p, tokens, userinfoUrl, session: p.session(tokens, options) };
+      return {
+        p,
+        tokens,
+        userinfoUrl,
+        session: new ProviderSession({ ...options, provider: p, tokens }),
+      };
     }
 
     it('fetches a protected resource with the access token', async () => {
@@ -331,7 +336,10 @@ describe('OAuth providers against oidc-provider (an independent OpenID provider)
       const p = provider(CLIENTS.basic);
       const { tokens } = await logIn(p, 'openid email offline_access', { prompt: 'consent' });
       // A token the provider never issued stands for one it stopped honouring before its expiry.
-      const session = p.session({ ...tokens, accessToken: 'no-longer-honoured' });
+      const session = new ProviderSession({
+        provider: p,
+        tokens: { ...tokens, accessToken: 'no-longer-honoured' },
+      });
       const tokenRequests = count('POST', '/token');
       const response = await session.fetch((await p.metadata()).userinfoUrl!);
       assert.equal(response.status, 200);
@@ -342,10 +350,11 @@ describe('OAuth providers against oidc-provider (an independent OpenID provider)
     it('asks the user to log in again (ERR_INVALID_GRANT) when the token is due and there is no refresh token', async () => {
       const p = provider(CLIENTS.basic);
       const { tokens } = await logIn(p);
-      const session = p.session(
-        { ...tokens, refreshToken: undefined },
-        { clock: () => tokens.expiresAt! + 1 },
-      );
+      const session = new ProviderSession({
+        provider: p,
+        tokens: { ...tokens, refreshToken: undefined },
+        clock: () => tokens.expiresAt! + 1,
+      });
       const error = await rejectsWith(session.getAccessToken(), 'ERR_INVALID_GRANT', [
         tokens.accessToken,
       ]);

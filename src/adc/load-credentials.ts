@@ -1,7 +1,11 @@
 import { InvalidCredentialsError } from '../errors.js';
 import { ServiceAccountCredentials } from '../service-account/service-account-credentials.js';
 import type { Credentials, CredentialsOptions } from '../credentials/credentials.js';
-import { readCredentialsFile, requireObject, type CredentialsJson } from '../credentials/credentials-file.js';
+import {
+  readCredentialsFile,
+  requireObject,
+  type CredentialsJson,
+} from '../credentials/credentials-file.js';
 import { UserCredentials } from '../credentials/user-credentials.js';
 
 /** Options applied to whatever credentials a file or JSON object turns out to hold. */

@@ -96,10 +96,3 @@ export function requireType(json: CredentialsJson, expected: string, source: str
     );
   }
 }
-
-/** `options` without its undefined entries, so spreading it never erases a value from a file. */
-export function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(options).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
-}

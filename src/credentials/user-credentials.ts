@@ -1,17 +1,17 @@
 import { AuthError, InvalidCredentialsError, OAuthError } from '../errors.js';
+import { definedOnly } from '../options.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
 import {
   optionalString,
   readCredentialsFile,
-  definedOnly,
   requireObject,
   requireString,
   requireType,
   type CredentialsJson,
 } from './credentials-file.js';
+import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
 import { requestToken } from '../oauth/token-endpoint.js';
 
-const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 const FIX = 'log in again, e.g. `warrant login` or `gcloud auth application-default login`';
 
 /** Options for {@link UserCredentials}. */

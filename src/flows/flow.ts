@@ -1,6 +1,6 @@
 import { InvalidOptionsError } from '../errors.js';
 import { normalizeScopes } from '../credentials/credentials.js';
-import { definedOnly } from '../credentials/credentials-file.js';
+import { definedOnly } from '../options.js';
 import { requestToken } from '../oauth/token-endpoint.js';
 import type { UserCredentials } from '../credentials/user-credentials.js';
 import type { HttpOptions } from '../http/types.js';

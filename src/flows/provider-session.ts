@@ -30,7 +30,12 @@ export interface ProviderSessionOptions extends CredentialsOptions {
  *
  * @example
  * ```ts
- * const session = provider.session(tokens, { store, storeKey: `github:${userId}` });
+ * const session = new ProviderSession({
+ *   provider,
+ *   tokens,
+ *   store,
+ *   storeKey: `github:${userId}`,
+ * });
  * const response = await session.fetch('https://api.example.com/me');
  * ```
  */

@@ -11,10 +11,7 @@ import {
 } from './authorization.js';
 import { authenticateClient, type ClientAuthConfig } from './client-auth.js';
 import { pollForDeviceToken, type DevicePollOptions, type PendingDeviceLogin } from './device.js';
-import {
-  DEVICE_CODE_GRANT,
-  parseDeviceAuthorizationResponse,
-} from './device-authorization.js';
+import { DEVICE_CODE_GRANT, parseDeviceAuthorizationResponse } from './device-authorization.js';
 import { verifyIdToken, type IdTokenClaims } from './id-token-claims.js';
 import {
   introspectionParams,
@@ -31,7 +28,6 @@ import {
   type OAuthProviderOptions,
 } from './provider-options.js';
 import { parseRevocationResponse, revocationParams, type TokenTypeHint } from './revocation.js';
-import { ProviderSession, type ProviderSessionOptions } from '../flows/provider-session.js';
 import { parseOAuthTokens, type OAuthTokens } from './tokens.js';
 import { buildUserInfoRequest, parseUserInfoResponse, type UserInfo } from './userinfo.js';
 
@@ -224,14 +220,6 @@ export class OAuthProvider {
     );
     const claims = tokens.idToken ? await this.verifyIdToken(tokens.idToken) : undefined;
     return { tokens, claims };
-  }
-
-  /** A session holding `tokens`: authorized fetches that refresh before expiry and on 401. */
-  session(
-    tokens: OAuthTokens,
-    options: Omit<ProviderSessionOptions, 'provider' | 'tokens'> = {},
-  ): ProviderSession {
-    return new ProviderSession({ ...options, provider: this, tokens });
   }
 
   toJSON(): Record<string, unknown> {
