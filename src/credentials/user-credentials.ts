@@ -10,7 +10,9 @@ import {
   type CredentialsJson,
 } from './credentials-file.js';
 import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
-import { requestToken } from '../oauth/token-endpoint.js';
+import { clientAuthConfig, type ClientAuthConfig } from '../oauth/client-auth.js';
+import { parseTokenResponse } from '../oauth/token-endpoint.js';
+import { sendGrant } from '../oauth/token-grant.js';
 
 const FIX = 'log in again, e.g. `warrant login` or `gcloud auth application-default login`';
 
@@ -22,6 +24,8 @@ export interface UserCredentialsOptions extends CredentialsOptions {
   refreshToken: string;
   /** Token endpoint; default Google's. */
   tokenUri?: string;
+  /** How the client authenticates when refreshing. Default `client_secret_post` (Google's). */
+  clientAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
   /** An access token already held, used until it is due for refresh. */
   accessToken?: string;
   /** When `accessToken` expires, epoch milliseconds. */
@@ -48,6 +52,7 @@ export interface UserCredentialsOptions extends CredentialsOptions {
 export class UserCredentials extends Credentials<UserCredentialsOptions> {
   readonly type = 'authorized_user';
   #refreshToken: string;
+  readonly #client: ClientAuthConfig;
   /** The ID token of the latest refresh, when the grant included `openid`. */
   #idToken?: string;
 
@@ -65,6 +70,11 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
       }
     }
     super(options);
+    this.#client = clientAuthConfig(
+      { ...options, clock: () => this.now() },
+      source,
+      'client_secret_post',
+    );
     this.#refreshToken = options.refreshToken;
     if (options.accessToken) {
       this.adoptToken({
@@ -151,16 +161,18 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
     const fetchedAt = this.now();
     let response;
     try {
-      response = await requestToken(
-        tokenUri,
+      response = await sendGrant(
         {
-          grant_type: 'refresh_token',
-          client_id: this.options.clientId,
-          client_secret: this.options.clientSecret,
-          refresh_token: this.#refreshToken,
-          scope: this.scopes.length > 0 ? this.scopes.join(' ') : undefined,
+          url: tokenUri,
+          params: {
+            grant_type: 'refresh_token',
+            refresh_token: this.#refreshToken,
+            scope: this.scopes.length > 0 ? this.scopes.join(' ') : undefined,
+          },
+          client: this.#client,
         },
-        { http: this.options.http },
+        parseTokenResponse,
+        this.options.http,
       );
     } catch (error) {
       throw error instanceof OAuthError && error.code === 'ERR_INVALID_GRANT'

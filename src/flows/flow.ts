@@ -1,7 +1,9 @@
 import { InvalidOptionsError } from '../errors.js';
 import { normalizeScopes } from '../credentials/credentials.js';
 import { definedOnly } from '../options.js';
-import { requestToken } from '../oauth/token-endpoint.js';
+import { clientAuthConfig, type ClientAuthConfig } from '../oauth/client-auth.js';
+import { parseTokenResponse } from '../oauth/token-endpoint.js';
+import { sendGrant } from '../oauth/token-grant.js';
 import type { UserCredentials } from '../credentials/user-credentials.js';
 import type { HttpOptions } from '../http/types.js';
 import {
@@ -27,6 +29,8 @@ export interface FlowOptions {
   authUri?: string;
   /** Token endpoint. Default Google's. */
   tokenUri?: string;
+  /** How the client authenticates at the token endpoint. Default `client_secret_post` (Google's). */
+  clientAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
   /** Proof Key for Code Exchange (S256). Default true; turn off only for servers that reject it. */
   pkce?: boolean;
   /** Timeout and retries of the code exchange (and of the credentials it returns). */
@@ -96,6 +100,7 @@ export class Flow {
   readonly tokenUri: string;
   readonly redirectUri?: string;
   readonly #options: Readonly<FlowOptions>;
+  readonly #client: ClientAuthConfig;
 
   constructor(options: FlowOptions) {
     if (!options.clientId) throw new InvalidOptionsError('Flow: clientId is required');
@@ -103,6 +108,7 @@ export class Flow {
     if (scopes.length === 0) {
       throw new InvalidOptionsError('Flow: scopes is empty (ask for at least one scope)');
     }
+    this.#client = clientAuthConfig(options, 'Flow', 'client_secret_post');
     this.#options = Object.freeze({ ...options });
     this.clientId = options.clientId;
     this.scopes = Object.freeze(scopes);
@@ -168,23 +174,23 @@ export class Flow {
     }
     const http = { ...this.#options.http, signal: options.signal ?? this.#options.http?.signal };
     const receivedAt = this.#now();
-    const response = await requestToken(
-      this.tokenUri,
-      {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: redirectUri,
-        client_id: this.clientId,
-        client_secret: this.#options.clientSecret,
-        code_verifier: options.codeVerifier,
-      },
-      { http },
+    const params = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: options.codeVerifier,
+    };
+    const response = await sendGrant(
+      { url: this.tokenUri, params, client: this.#client },
+      parseTokenResponse,
+      http,
     );
     return credentialsFromLogin(
       response,
       {
         clientId: this.clientId,
         clientSecret: this.#options.clientSecret,
+        clientAuthMethod: this.#options.clientAuthMethod,
         tokenUri: this.tokenUri,
         http: this.#options.http,
       },

@@ -8,6 +8,7 @@ import { describeUrl } from '../http/send.js';
 export interface FlowClient {
   clientId: string;
   clientSecret?: string;
+  clientAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
   tokenUri: string;
   http?: HttpOptions;
 }
@@ -33,6 +34,7 @@ export function credentialsFromLogin(
   return new UserCredentials({
     clientId: client.clientId,
     clientSecret: client.clientSecret,
+    clientAuthMethod: client.clientAuthMethod,
     refreshToken: response.refreshToken,
     tokenUri: client.tokenUri,
     http: client.http,

@@ -12,7 +12,11 @@ export function exchange<T>(
   options: HttpOptions = {},
 ): Promise<T> {
   return withRetry(
-    async () => parse(await sendRequest(request, options.timeoutMs, options.signal)),
+    async () => {
+      const response = await sendRequest(request, options.timeoutMs, options.signal);
+      if (request.secrets) response.sentSecrets = request.secrets;
+      return parse(response);
+    },
     options.retry,
     options.signal,
   );

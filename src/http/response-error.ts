@@ -6,7 +6,8 @@ import type { HttpResponse } from './types.js';
 /**
  * Turns a failed response into a typed error: an {@link OAuthError} when the body is an OAuth
  * error object (`{"error": "...", "error_description": "..."}`), else an {@link HttpError}.
- * This is the one place server text enters an error message, so it is redacted here.
+ * This is the one place server text enters an error message, so it is redacted here: token-shaped
+ * text, and the exact secret values the request carried (`response.sentSecrets`).
  */
 export function responseError(
   response: HttpResponse,
@@ -14,7 +15,8 @@ export function responseError(
   what: string,
   knownSecrets: readonly string[] = [],
 ): OAuthError | HttpError {
-  const clean = (text: string) => redactSecrets(text, knownSecrets);
+  const secrets = response.sentSecrets ? [...knownSecrets, ...response.sentSecrets] : knownSecrets;
+  const clean = (text: string) => redactSecrets(text, secrets);
   const where = describeUrl(url);
   const retryAfterSec = parseRetryAfter(response.headers.get('retry-after'));
   const oauth = oauthErrorBody(response.body);

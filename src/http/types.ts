@@ -4,12 +4,16 @@ export interface HttpRequest {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
+  /** Secret values the request carries (client secret, refresh token, assertion ...). */
+  secrets?: readonly string[];
 }
 
 export interface HttpResponse {
   status: number;
   headers: Headers;
   body: string;
+  /** The request's {@link HttpRequest.secrets}: an error made from this response redacts them. */
+  sentSecrets?: readonly string[];
 }
 
 /** How one kind of request is bounded: per-attempt timeout and retries. */

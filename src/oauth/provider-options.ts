@@ -1,7 +1,7 @@
 import { InvalidOptionsError } from '../errors.js';
 import type { HttpOptions } from '../http/types.js';
 import {
-  parseClientPrivateKey,
+  clientAuthConfig,
   type ClientAuthConfig,
   type ClientAuthMethod,
   type ClientPrivateKey,
@@ -55,12 +55,6 @@ export interface OAuthProviderOptions extends Partial<Record<ProviderEndpoint, s
   clock?: () => number;
 }
 
-const SECRET_METHODS: readonly ClientAuthMethod[] = [
-  'client_secret_basic',
-  'client_secret_post',
-  'client_secret_jwt',
-];
-
 /** Checks the options once and derives client authentication from them. */
 export function clientAuthFromOptions(options: OAuthProviderOptions): ClientAuthConfig {
   const where = `provider ${options.name ?? options.issuer ?? ''}`.trim();
@@ -75,29 +69,7 @@ export function clientAuthFromOptions(options: OAuthProviderOptions): ClientAuth
       `${where}: give issuer or serverMetadataUrl (for discovery), or the endpoint URLs`,
     );
   }
-  const method =
-    options.clientAuthMethod ??
-    (options.privateKey
-      ? 'private_key_jwt'
-      : options.clientSecret
-        ? 'client_secret_basic'
-        : 'none');
-  if (SECRET_METHODS.includes(method) && !options.clientSecret) {
-    throw new InvalidOptionsError(`${where}: clientAuthMethod ${method} needs a clientSecret`);
-  }
-  if (method === 'private_key_jwt' && !options.privateKey) {
-    throw new InvalidOptionsError(`${where}: clientAuthMethod private_key_jwt needs a privateKey`);
-  }
-  return {
-    clientId: options.clientId,
-    method,
-    clientSecret: options.clientSecret,
-    privateKey:
-      method === 'private_key_jwt' ? parseClientPrivateKey(options.privateKey!) : undefined,
-    privateKeyId: options.privateKeyId,
-    assertionAlg: options.clientAssertionAlg,
-    clock: options.clock ?? Date.now,
-  };
+  return clientAuthConfig(options, where);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { buildTokenRequest } from './token-endpoint.js';
 import { AuthError, InvalidOptionsError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
 import type { HttpResponse } from '../http/types.js';
@@ -9,7 +8,8 @@ import {
   type AuthorizationRequestOptions,
   type SavedAuthorization,
 } from './authorization.js';
-import { authenticateClient, type ClientAuthConfig } from './client-auth.js';
+import type { ClientAuthConfig } from './client-auth.js';
+import { sendGrant } from './token-grant.js';
 import { pollForDeviceToken, type DevicePollOptions, type PendingDeviceLogin } from './device.js';
 import { DEVICE_CODE_GRANT, parseDeviceAuthorizationResponse } from './device-authorization.js';
 import { verifyIdToken, type IdTokenClaims } from './id-token-claims.js';
@@ -227,32 +227,30 @@ export class OAuthProvider {
   }
 
   async #grant(params: Record<string, string | undefined>): Promise<OAuthTokens> {
-    const url = await this.#metadata.endpoint('tokenUrl');
-    const auth = await authenticateClient(this.#clientAuth, await this.#assertionAudience(url));
     const sentAt = this.#now();
-    return exchange(
-      buildTokenRequest(url, { ...params, ...auth.params }, auth.headers),
-      (response) => parseOAuthTokens(response, url, sentAt),
-      this.#options.http,
+    return this.#post('tokenUrl', params, (response, url) =>
+      parseOAuthTokens(response, url, sentAt),
     );
   }
 
+  /** One authenticated POST to an endpoint; client assertions always name the token endpoint. */
   async #post<T>(
     endpoint: ProviderEndpoint,
-    params: Record<string, string>,
+    params: Record<string, string | undefined>,
     parse: (response: HttpResponse, url: string) => T,
   ): Promise<T> {
     const url = await this.#metadata.endpoint(endpoint);
     const tokenUrl = this.#clientAuth.method.endsWith('_jwt')
       ? await this.#metadata.endpoint('tokenUrl')
       : url;
-    const auth = await authenticateClient(
-      this.#clientAuth,
-      await this.#assertionAudience(tokenUrl),
-    );
-    return exchange(
-      buildTokenRequest(url, { ...params, ...auth.params }, auth.headers),
-      (response) => parse(response, url),
+    return sendGrant(
+      {
+        url,
+        params,
+        client: this.#clientAuth,
+        assertionAudience: await this.#assertionAudience(tokenUrl),
+      },
+      parse,
       this.#options.http,
     );
   }
