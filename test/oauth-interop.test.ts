@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { OAuthProvider } from '../src/oauth/provider.js';
 import type { OAuthProviderOptions } from '../src/oauth/provider-options.js';
 import { ProviderSession } from '../src/flows/provider-session.js';
+import { DeviceFlow } from '../src/flows/device-flow.js';
+import { Flow } from '../src/flows/flow.js';
 import type { OAuthTokens } from '../src/oauth/tokens.js';
 import type { TokenStore } from '../src/store/token-store.js';
 import { OAuthError } from '../src/errors.js';
@@ -272,6 +274,67 @@ describe('OAuth providers against oidc-provider (an independent OpenID provider)
         [authorization.deviceCode],
       );
       assert.equal((error as OAuthError).error, 'access_denied');
+    });
+  });
+
+  describe("Google's presets over the same core", () => {
+    const lastPost = () => op.requests.filter((r) => r.method === 'POST').at(-1);
+    const basicAuth = (clientId: string) =>
+      `Basic ${Buffer.from(`${clientId}:${CLIENT_SECRET}`).toString('base64')}`;
+
+    it('logs in with Flow (code + PKCE) using client_secret_basic, and the credentials refresh the same way', async () => {
+      const flow = new Flow({
+        clientId: CLIENTS.basic,
+        clientSecret: CLIENT_SECRET,
+        clientAuthMethod: 'client_secret_basic',
+        scopes: ['openid', 'offline_access', 'email'],
+        authUri: `${op.issuer}/auth`,
+        tokenUri: `${op.issuer}/token`,
+        redirectUri: op.redirectUri,
+      });
+      const request = flow.authorizationUrl({ prompt: 'consent' });
+      const callback = await op.login(request.url);
+      const credentials = await flow.fetchToken(
+        { authorizationResponse: callback },
+        { state: request.state, codeVerifier: request.codeVerifier },
+      );
+      const first = await credentials.getAccessToken();
+      await credentials.refresh();
+      assert.notEqual(await credentials.getAccessToken(), first);
+      assert.equal(lastPost()?.authorization, basicAuth(CLIENTS.basic));
+    });
+
+    it('runs DeviceFlow for a confidential client, authenticating with client_secret_basic at both endpoints', async () => {
+      const flow = new DeviceFlow({
+        clientId: CLIENTS.deviceConfidential,
+        clientSecret: CLIENT_SECRET,
+        clientAuthMethod: 'client_secret_basic',
+        scopes: ['openid', 'offline_access'],
+        deviceAuthorizationUri: `${op.issuer}/device/auth`,
+        tokenUri: `${op.issuer}/token`,
+        sleep: async () => {
+          if (count('POST', '/token') === polled) {
+            await op.approveDevice(shown.verificationUri, shown.userCode);
+          }
+        },
+      });
+      const shown = await flow.start();
+      const polled = count('POST', '/token');
+      assert.equal(lastPost()?.path, '/device/auth');
+      assert.equal(lastPost()?.authorization, basicAuth(CLIENTS.deviceConfidential));
+      const credentials = await flow.poll();
+      assert.equal(lastPost()?.authorization, basicAuth(CLIENTS.deviceConfidential));
+      await credentials.refresh();
+      assert.equal(lastPost()?.authorization, basicAuth(CLIENTS.deviceConfidential));
+    });
+
+    it('runs the generic device flow for a confidential client with client_secret_basic', async () => {
+      const p = provider(CLIENTS.deviceConfidential);
+      const authorization = await p.deviceAuthorization({ scope: 'openid offline_access' });
+      await op.approveDevice(authorization.verificationUri, authorization.userCode);
+      const result = await p.pollDeviceToken(authorization, { sleep: async () => {} });
+      assert.equal(result.claims?.sub, 'alice');
+      assert.equal(lastPost()?.authorization, basicAuth(CLIENTS.deviceConfidential));
     });
   });
 

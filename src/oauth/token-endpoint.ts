@@ -113,6 +113,8 @@ const SECRET_PARAMS = [
   'code',
   'code_verifier',
   'device_code',
+  // The token being revoked or introspected (RFC 7009, RFC 7662).
+  'token',
   'subject_token',
   'actor_token',
   'password',
