@@ -214,7 +214,8 @@ describe('parseDeviceAuthorizationResponse', () => {
             'https://x.test/device/code',
           ),
         (error: Error & { code?: string }) =>
-          error.code === 'ERR_TOKEN_RESPONSE' && /interval outside 1–600 s/.test(error.message),
+          error.code === 'ERR_TOKEN_RESPONSE' &&
+          /interval that is not a number of seconds above 0 and up to 600/.test(error.message),
         `interval ${interval}`,
       );
     }

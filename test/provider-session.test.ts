@@ -82,4 +82,21 @@ describe('ProviderSession and its store', () => {
     await session.saved();
     assert.equal((await store.get('u1'))?.refresh_token, 'refresh-2');
   });
+
+  it('refuses a refreshed ID token for another user (ERR_ID_TOKEN_INVALID) and keeps the old token', async () => {
+    const first = await stub.idToken('app', { sub: 'alice' });
+    const other = await stub.idToken('app', { sub: 'mallory' });
+    stub.route('/token', () => ({
+      body: { access_token: 'access-1', token_type: 'Bearer', expires_in: 3600, id_token: other },
+    }));
+    const p = new OAuthProvider({
+      issuer: stub.issuer,
+      clientId: 'app',
+      clientSecret: 'stub-client-secret',
+    });
+    const session = new ProviderSession({ provider: p, tokens: { ...tokens, idToken: first } });
+    await assert.rejects(session.refresh(), { code: 'ERR_ID_TOKEN_INVALID' });
+    assert.equal(session.token, 'access-0');
+    assert.equal(session.tokens.idToken, first);
+  });
 });

@@ -74,7 +74,9 @@ const FAILED_REFRESH_COOLDOWN_MS = 10_000;
  *
  * @example
  * ```ts
- * const credentials = ServiceAccountCredentials.fromFile('key.json', { scopes: [CLOUD_PLATFORM] });
+ * const credentials = await ServiceAccountCredentials.fromFile('key.json', {
+ *   scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+ * });
  * const headers = await credentials.getRequestHeaders();
  * ```
  */

@@ -40,12 +40,17 @@ export interface UserCredentialsOptions extends CredentialsOptions {
 
 /**
  * A user's credentials: an OAuth client plus a refresh token, refreshed with the refresh-token
- * grant (client_secret_post). A rotated refresh token replaces the old one and is announced on
+ * grant, authenticating as `clientAuthMethod` says (default client_secret_post, as Google expects). A rotated refresh token replaces the old one and is announced on
  * the 'tokens' event.
  *
  * @example
  * ```ts
- * const user = await UserCredentials.fromFile('~/.config/gcloud/application_default_credentials.json');
+ * import { homedir } from 'node:os';
+ * import { join } from 'node:path';
+ *
+ * const user = await UserCredentials.fromFile(
+ *   join(homedir(), '.config/gcloud/application_default_credentials.json'),
+ * );
  * user.on('tokens', (t) => t.refreshToken && save(user.toJson()));
  * ```
  */

@@ -3,6 +3,7 @@ import { normalizeScopes } from '../credentials/credentials.js';
 import { definedOnly } from '../options.js';
 import { clientAuthConfig, type ClientAuthConfig } from '../oauth/client-auth.js';
 import { pollForDeviceToken, type PendingDeviceLogin } from '../oauth/device.js';
+import { checkEndpointUrl } from '../oauth/endpoint-url.js';
 import { parseTokenResponse } from '../oauth/token-endpoint.js';
 import { sendGrant } from '../oauth/token-grant.js';
 import type { UserCredentials } from '../credentials/user-credentials.js';
@@ -30,6 +31,8 @@ export interface DeviceFlowOptions {
   deviceAuthorizationUri?: string;
   /** Token endpoint that is polled. Default Google's. */
   tokenUri?: string;
+  /** Allows plain-http endpoints off the loopback interface: for test setups only. */
+  allowInsecureHttp?: boolean;
   /** Timeout and retries of each request. */
   http?: HttpOptions;
   /** How the flow waits between polls; tests pass one that returns at once. */
@@ -72,8 +75,16 @@ export class DeviceFlow {
     this.#options = Object.freeze({ ...options });
     this.clientId = options.clientId;
     this.scopes = Object.freeze(scopes);
-    this.deviceAuthorizationUri = options.deviceAuthorizationUri ?? GOOGLE_DEVICE_AUTHORIZATION_URL;
-    this.tokenUri = options.tokenUri ?? GOOGLE_TOKEN_URL;
+    this.deviceAuthorizationUri = checkEndpointUrl(
+      options.deviceAuthorizationUri ?? GOOGLE_DEVICE_AUTHORIZATION_URL,
+      'DeviceFlow: deviceAuthorizationUri',
+      options.allowInsecureHttp,
+    );
+    this.tokenUri = checkEndpointUrl(
+      options.tokenUri ?? GOOGLE_TOKEN_URL,
+      'DeviceFlow: tokenUri',
+      options.allowInsecureHttp,
+    );
   }
 
   /** A device flow for the client a parsed client secrets object describes. */

@@ -2,6 +2,7 @@ import { InvalidOptionsError } from '../errors.js';
 import { normalizeScopes } from '../credentials/credentials.js';
 import { definedOnly } from '../options.js';
 import { clientAuthConfig, type ClientAuthConfig } from '../oauth/client-auth.js';
+import { checkEndpointUrl } from '../oauth/endpoint-url.js';
 import { parseTokenResponse } from '../oauth/token-endpoint.js';
 import { sendGrant } from '../oauth/token-grant.js';
 import type { UserCredentials } from '../credentials/user-credentials.js';
@@ -31,6 +32,8 @@ export interface FlowOptions {
   tokenUri?: string;
   /** How the client authenticates at the token endpoint. Default `client_secret_post` (Google's). */
   clientAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
+  /** Allows plain-http endpoints off the loopback interface: for test setups only. */
+  allowInsecureHttp?: boolean;
   /** Proof Key for Code Exchange (S256). Default true; turn off only for servers that reject it. */
   pkce?: boolean;
   /** Timeout and retries of the code exchange (and of the credentials it returns). */
@@ -112,8 +115,17 @@ export class Flow {
     this.#options = Object.freeze({ ...options });
     this.clientId = options.clientId;
     this.scopes = Object.freeze(scopes);
-    this.authUri = options.authUri ?? GOOGLE_AUTH_URL;
-    this.tokenUri = options.tokenUri ?? GOOGLE_TOKEN_URL;
+    // The authorization URL is opened in the user's browser: only https (or loopback http).
+    this.authUri = checkEndpointUrl(
+      options.authUri ?? GOOGLE_AUTH_URL,
+      'Flow: authUri',
+      options.allowInsecureHttp,
+    );
+    this.tokenUri = checkEndpointUrl(
+      options.tokenUri ?? GOOGLE_TOKEN_URL,
+      'Flow: tokenUri',
+      options.allowInsecureHttp,
+    );
     this.redirectUri = options.redirectUri;
   }
 

@@ -4,6 +4,7 @@ import {
   type TokenResult,
 } from '../credentials/credentials.js';
 import { AuthError, redactSecrets } from '../errors.js';
+import { decodeUnverifiedClaims } from '../id-token/jws.js';
 import type { TokenStore } from '../store/token-store.js';
 import { AuthorizedClient } from '../transport/authorized-client.js';
 import type { OAuthProvider } from '../oauth/provider.js';
@@ -50,6 +51,8 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
   /** The save in progress: the next refresh waits for it, so a rotated refresh token is kept. */
   #saving: Promise<void> = Promise.resolve();
   #client?: AuthorizedClient;
+  /** The user of the first ID token: every refreshed one must name the same (OIDC Core §12.2). */
+  readonly #subject?: string;
 
   /** A session; with a `store`, its first tokens are saved at once. */
   constructor(options: ProviderSessionOptions) {
@@ -57,6 +60,7 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
     super({ ...rest } as ProviderSessionOptions);
     this.#tokens = tokens;
     this.#provider = provider;
+    this.#subject = subjectOf(tokens.idToken);
     this.#onTokens = onTokens;
     if (store) {
       this.#store = { store, key: storeKey ?? provider.name };
@@ -141,6 +145,7 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
     }
     const tokens = await provider.refresh(refreshToken, {
       scope: this.scopes.length > 0 ? this.scopes : undefined,
+      expectedSubject: this.#subject,
     });
     this.#tokens = tokens;
     // Callers get the new token now; the next refresh waits for this save.
@@ -156,6 +161,16 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
     } catch (error) {
       process.emitWarning(storeError(`could not save tokens for ${key}`, error));
     }
+  }
+}
+
+function subjectOf(idToken: string | undefined): string | undefined {
+  if (!idToken) return undefined;
+  try {
+    const { sub } = decodeUnverifiedClaims(idToken);
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
   }
 }
 

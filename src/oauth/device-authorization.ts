@@ -93,9 +93,9 @@ export function parseDeviceAuthorizationResponse(
     );
   }
   const interval = json.interval === undefined ? DEFAULT_POLL_INTERVAL_SEC : Number(json.interval);
-  if (!(interval >= 1 && interval <= MAX_POLL_INTERVAL_SEC)) {
+  if (!(interval > 0 && interval <= MAX_POLL_INTERVAL_SEC)) {
     throw new TokenResponseError(
-      `device authorization endpoint ${where} answered an interval outside 1–${MAX_POLL_INTERVAL_SEC} s (check the device authorization URL)`,
+      `device authorization endpoint ${where} answered an interval that is not a number of seconds above 0 and up to ${MAX_POLL_INTERVAL_SEC} (check the device authorization URL)`,
       where,
     );
   }

@@ -7,7 +7,8 @@ import {
   type ClientPrivateKey,
 } from './client-auth.js';
 import { ASYMMETRIC_ALGORITHMS } from './id-token-claims.js';
-import type { ProviderEndpoint } from './metadata.js';
+import { checkEndpointUrl } from './endpoint-url.js';
+import { ENDPOINT_FIELDS, type ProviderEndpoint } from './metadata.js';
 
 /**
  * How to reach one provider and who the client is. Give `issuer` (discovery at
@@ -51,6 +52,11 @@ export interface OAuthProviderOptions extends Partial<Record<ProviderEndpoint, s
   scope?: string | readonly string[];
   /** Timeout and retries of every request to the provider. */
   http?: HttpOptions;
+  /**
+   * Allows plain-http endpoints on hosts other than loopback, for test setups only (a container
+   * network, say). Without it, every endpoint must be https or http on 127.0.0.1/localhost/[::1].
+   */
+  allowInsecureHttp?: boolean;
   /** Source of the current time in epoch milliseconds; for tests. */
   clock?: () => number;
 }
@@ -68,6 +74,16 @@ export function clientAuthFromOptions(options: OAuthProviderOptions): ClientAuth
     throw new InvalidOptionsError(
       `${where}: give issuer or serverMetadataUrl (for discovery), or the endpoint URLs`,
     );
+  }
+  const urls: Array<[string, string | undefined]> = [
+    ['issuer', options.issuer],
+    ['serverMetadataUrl', options.serverMetadataUrl],
+    ...(Object.keys(ENDPOINT_FIELDS) as ProviderEndpoint[]).map(
+      (endpoint): [string, string | undefined] => [endpoint, options[endpoint]],
+    ),
+  ];
+  for (const [name, url] of urls) {
+    if (url !== undefined) checkEndpointUrl(url, `${where}: ${name}`, options.allowInsecureHttp);
   }
   return clientAuthConfig(options, where);
 }

@@ -94,9 +94,13 @@ export class OAuthProvider {
    * against the provider's keys, including the nonce saved at the redirect.
    */
   async handleCallback(currentUrl: string | URL, saved: SavedAuthorization): Promise<LoginResult> {
-    const { issuer, serverMetadataUrl } = this.#options;
-    const expectedIssuer = issuer ?? (serverMetadataUrl && (await this.#metadata.all()).issuer);
-    const code = readAuthorizationCallback(currentUrl, saved.state, expectedIssuer);
+    const metadata = await this.#metadata.covering(['authorizationUrl', 'tokenUrl']);
+    const code = readAuthorizationCallback(
+      currentUrl,
+      saved.state,
+      metadata.issuer,
+      metadata.authorizationResponseIssParameterSupported === true,
+    );
     const tokens = await this.#grant({
       grant_type: 'authorization_code',
       code,
@@ -160,18 +164,27 @@ export class OAuthProvider {
 
   /**
    * New tokens from a refresh token (RFC 6749 §6). When the server does not rotate the refresh
-   * token, the one given stays in the result; a returned ID token is verified.
+   * token, the one given stays in the result; a returned ID token is verified, and its `sub`
+   * must be `expectedSubject` (the first ID token's) when given (OpenID Connect Core §12.2).
    */
   async refresh(
     refreshToken: string,
-    options: { scope?: string | readonly string[] } = {},
+    options: { scope?: string | readonly string[]; expectedSubject?: string } = {},
   ): Promise<OAuthTokens> {
     const tokens = await this.#grant({
       grant_type: 'refresh_token',
       refresh_token: refreshToken,
       scope: options.scope === undefined ? undefined : this.#scope(options.scope),
     });
-    if (tokens.idToken) await this.verifyIdToken(tokens.idToken);
+    if (tokens.idToken) {
+      const claims = await this.verifyIdToken(tokens.idToken);
+      if (options.expectedSubject !== undefined && claims.sub !== options.expectedSubject) {
+        throw new AuthError(
+          'ERR_ID_TOKEN_INVALID',
+          `${this.name} refreshed the tokens with an ID token for another user (sub differs from the login's); log the user in again`,
+        );
+      }
+    }
     return { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
   }
 
