@@ -65,7 +65,7 @@ export function parseKeySetResponse(
     format === 'jwks'
       ? jwksKeys(json as Record<string, unknown>, url)
       : pemKeys(json as Record<string, unknown>);
-  return { keys, maxAgeSec: maxAge(response.headers) };
+  return { keys, maxAgeSec: cacheLifetimeSec(response.headers) };
 }
 
 function jwksKeys(json: Record<string, unknown>, url: string): Map<string, VerificationKey> {
@@ -116,7 +116,8 @@ function verificationKey(kid: string, key: KeyObject): VerificationKey | undefin
   return undefined;
 }
 
-function maxAge(headers: Headers): number | undefined {
+/** Seconds a response may be kept: Cache-Control max-age less Age; undefined without max-age. */
+export function cacheLifetimeSec(headers: Headers): number | undefined {
   const match = /(?:^|,)\s*max-age\s*=\s*"?(\d+)"?/i.exec(headers.get('cache-control') ?? '');
   if (!match) return undefined;
   const age = Number(headers.get('age') ?? 0);
