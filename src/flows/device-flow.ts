@@ -1,7 +1,6 @@
 import { AuthError, InvalidOptionsError } from '../errors.js';
-import { normalizeScopes } from '../credentials/credentials.js';
 import { definedOnly } from '../options.js';
-import { clientAuthConfig, type ClientAuthConfig } from '../oauth/client-auth.js';
+import type { ClientAuthConfig } from '../oauth/client-auth.js';
 import { pollForDeviceToken, type PendingDeviceLogin } from '../oauth/device.js';
 import { checkEndpointUrl } from '../oauth/endpoint-url.js';
 import { parseTokenResponse } from '../oauth/token-endpoint.js';
@@ -14,8 +13,8 @@ import {
   parseDeviceAuthorizationResponse,
   type DeviceAuthorization,
 } from '../oauth/device-authorization.js';
-import { GOOGLE_DEVICE_AUTHORIZATION_URL, GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
-import { credentialsFromLogin, type FlowClient } from './token-credentials.js';
+import { GOOGLE_DEVICE_AUTHORIZATION_URL } from '../oauth/google-endpoints.js';
+import { checkFlowOptions, credentialsFromLogin, type FlowClient } from './token-credentials.js';
 
 /** Options of {@link DeviceFlow}. */
 export interface DeviceFlowOptions {
@@ -66,23 +65,15 @@ export class DeviceFlow {
   #pending?: PendingDeviceLogin;
 
   constructor(options: DeviceFlowOptions) {
-    if (!options.clientId) throw new InvalidOptionsError('DeviceFlow: clientId is required');
-    const scopes = normalizeScopes(options.scopes);
-    if (scopes.length === 0) {
-      throw new InvalidOptionsError('DeviceFlow: scopes is empty (ask for at least one scope)');
-    }
-    this.#client = clientAuthConfig(options, 'DeviceFlow', 'client_secret_post');
+    const checked = checkFlowOptions('DeviceFlow', options);
+    this.#client = checked.client;
     this.#options = Object.freeze({ ...options });
     this.clientId = options.clientId;
-    this.scopes = Object.freeze(scopes);
+    this.scopes = Object.freeze(checked.scopes);
+    this.tokenUri = checked.tokenUri;
     this.deviceAuthorizationUri = checkEndpointUrl(
       options.deviceAuthorizationUri ?? GOOGLE_DEVICE_AUTHORIZATION_URL,
       'DeviceFlow: deviceAuthorizationUri',
-      options.allowInsecureHttp,
-    );
-    this.tokenUri = checkEndpointUrl(
-      options.tokenUri ?? GOOGLE_TOKEN_URL,
-      'DeviceFlow: tokenUri',
       options.allowInsecureHttp,
     );
   }

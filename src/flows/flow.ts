@@ -1,7 +1,6 @@
 import { InvalidOptionsError } from '../errors.js';
-import { normalizeScopes } from '../credentials/credentials.js';
 import { definedOnly } from '../options.js';
-import { clientAuthConfig, type ClientAuthConfig } from '../oauth/client-auth.js';
+import type { ClientAuthConfig } from '../oauth/client-auth.js';
 import { checkEndpointUrl } from '../oauth/endpoint-url.js';
 import { parseTokenResponse } from '../oauth/token-endpoint.js';
 import { sendGrant } from '../oauth/token-grant.js';
@@ -13,9 +12,9 @@ import {
   type AuthorizationParams,
 } from '../oauth/authorization-url.js';
 import { parseClientSecrets, readClientSecretsFile, type ClientConfig } from './client-secrets.js';
-import { GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
+import { GOOGLE_AUTH_URL } from '../oauth/google-endpoints.js';
 import { codeChallengeS256, createCodeVerifier, createState } from '../oauth/pkce.js';
-import { credentialsFromLogin } from './token-credentials.js';
+import { checkFlowOptions, credentialsFromLogin } from './token-credentials.js';
 
 /** Options of {@link Flow}. */
 export interface FlowOptions {
@@ -106,24 +105,16 @@ export class Flow {
   readonly #client: ClientAuthConfig;
 
   constructor(options: FlowOptions) {
-    if (!options.clientId) throw new InvalidOptionsError('Flow: clientId is required');
-    const scopes = normalizeScopes(options.scopes);
-    if (scopes.length === 0) {
-      throw new InvalidOptionsError('Flow: scopes is empty (ask for at least one scope)');
-    }
-    this.#client = clientAuthConfig(options, 'Flow', 'client_secret_post');
+    const checked = checkFlowOptions('Flow', options);
+    this.#client = checked.client;
     this.#options = Object.freeze({ ...options });
     this.clientId = options.clientId;
-    this.scopes = Object.freeze(scopes);
+    this.scopes = Object.freeze(checked.scopes);
+    this.tokenUri = checked.tokenUri;
     // The authorization URL is opened in the user's browser: only https (or loopback http).
     this.authUri = checkEndpointUrl(
       options.authUri ?? GOOGLE_AUTH_URL,
       'Flow: authUri',
-      options.allowInsecureHttp,
-    );
-    this.tokenUri = checkEndpointUrl(
-      options.tokenUri ?? GOOGLE_TOKEN_URL,
-      'Flow: tokenUri',
       options.allowInsecureHttp,
     );
     this.redirectUri = options.redirectUri;
