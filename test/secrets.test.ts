@@ -7,6 +7,7 @@ import { redactSecrets } from '../src/errors.js';
 import { OAuthProvider } from '../src/oauth/provider.js';
 import { DeviceFlow } from '../src/flows/device-flow.js';
 import { ProviderSession } from '../src/flows/provider-session.js';
+import { OAuth1Client } from '../src/oauth/oauth1/client.js';
 import { inspect } from 'node:util';
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
@@ -275,6 +276,26 @@ describe('no secret in any error', () => {
       );
     }
     assert.equal(session.tokens.refreshToken, REFRESH_TOKEN, 'the getter still gives the tokens');
+  });
+
+  it('keeps OAuth 1.0a PLAINTEXT secrets out of a token endpoint error that echoes the request', async () => {
+    const host = 'https://oauth1.example.test';
+    nock(host)
+      .post('/request')
+      .reply(400, function (this: { req: { headers: Record<string, string | undefined> } }) {
+        const signature = /oauth_signature="([^"]*)"/.exec(String(this.req.headers.authorization));
+        return `rejected ${decodeURIComponent(signature?.[1] ?? '')}`;
+      });
+    const client = new OAuth1Client({
+      consumerKey: 'key',
+      consumerSecret: 'oauth1-consumer-secret-value',
+      signatureMethod: 'PLAINTEXT',
+      requestTokenUrl: `${host}/request`,
+      http: FAST_HTTP,
+    });
+    const error = await caught(client.fetchRequestToken());
+    assert.equal((error as { code?: string }).code, 'ERR_HTTP');
+    assert.ok(!everythingShown(error).includes('oauth1-consumer-secret-value'));
   });
 
   it('redactSecrets strips token-shaped text and known values', () => {
