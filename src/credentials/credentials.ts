@@ -2,10 +2,8 @@ import type { LRUCache } from 'lru-cache';
 import { AuthError } from '../errors.js';
 import { emitWarning } from '../platform/warning.js';
 import type { HttpOptions } from '../http/types.js';
+import { DEFAULT_UNIVERSE_DOMAIN } from '../options.js';
 import { readOnlyHeaders } from './read-only-headers.js';
-
-/** Google's default universe: APIs live at `*.googleapis.com`. */
-export const DEFAULT_UNIVERSE_DOMAIN = 'googleapis.com';
 
 /** Five minutes: how long before expiry a token is refreshed, unless the token is short-lived. */
 export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
@@ -82,7 +80,9 @@ const FAILED_REFRESH_COOLDOWN_MS = 10_000;
  *
  * @example
  * ```ts
- * const credentials = ServiceAccountCredentials.fromFile('key.json', { scopes: [CLOUD_PLATFORM] });
+ * const credentials = await ServiceAccountCredentials.fromFile('key.json', {
+ *   scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+ * });
  * const headers = await credentials.getRequestHeaders();
  * ```
  */
