@@ -18,6 +18,7 @@ import { serviceAccountMint, userMint } from './metrics/mint.js';
 import { shortLivedTokens, singleFlight } from './metrics/single-flight.js';
 import { selfSignedJwts } from './metrics/self-signed.js';
 import { verifyIdTokens } from './metrics/verify-id-token.js';
+import { fleetMetric } from './fleet/fleet.js';
 import { describeError, notes, ratioOf, textTable, type Row } from './report.js';
 import { nowMs } from './stats.js';
 import { writeSummary } from './summary.js';
@@ -43,6 +44,7 @@ const GROUPS: readonly Group[] = [
   { name: 'self-signed JWTs', run: selfSignedJwts },
   { name: 'off-cloud ADC', run: offCloudAdc },
   { name: 'impersonation', run: impersonation },
+  { name: 'fleet (shared Redis cache)', run: fleetMetric },
 ];
 
 async function main(): Promise<void> {

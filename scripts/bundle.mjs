@@ -27,6 +27,7 @@ await build({
   ...common,
   entryPoints: {
     index: 'dist/src/index.js',
+    cache: 'dist/src/cache/index.js',
     testing: 'dist/src/testing/index.js',
     protocol: 'dist/src/protocol.js',
     oauth1: 'dist/src/oauth1.js',

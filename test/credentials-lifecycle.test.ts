@@ -184,6 +184,25 @@ describe('Credentials token lifecycle', () => {
     assert.equal(first.get('authorization'), 'Bearer token-1');
   });
 
+  it('reads the same headers as Headers and as a plain record of strings, and refuses changes either way', async () => {
+    const { credentials } = setup();
+    const headers = await credentials.withQuotaProject('billing').getRequestHeaders();
+    const expected = { authorization: 'Bearer token-1', 'x-goog-user-project': 'billing' };
+    assert.deepEqual(Object.fromEntries(headers), expected);
+    const visited: Record<string, string> = {};
+    headers.forEach((value, name) => (visited[name] = value));
+    assert.deepEqual(visited, expected);
+    assert.deepEqual(Object.keys(headers).sort(), Object.keys(expected));
+    assert.deepEqual({ ...headers }, expected);
+    assert.deepEqual(Object.assign({}, headers), expected);
+    const record = headers as unknown as Record<string, unknown>;
+    assert.throws(() => (record.authorization = 'Bearer other'), TypeError);
+    assert.throws(() => (record['x-extra'] = '1'), TypeError);
+    assert.throws(() => delete record.authorization, TypeError);
+    assert.equal(headers.get('authorization'), 'Bearer token-1');
+    assert.equal(record.authorization, 'Bearer token-1');
+  });
+
   it('withScopes and withQuotaProject return new objects and leave the original alone', () => {
     const { credentials } = setup();
     const scoped = credentials.withScopes('a b a');

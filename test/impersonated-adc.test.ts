@@ -145,9 +145,11 @@ describe('impersonated_service_account credentials files', () => {
 
   it('names a broken source field with the source path, without its secrets', async () => {
     const source = { ...emulator.current.serviceAccountKey, private_key: 'not a key' };
-    const error = await failure(() =>
-      credentialsFromJson(gcloudFile({ source_credentials: source }), { source: 'adc.json' }),
-    );
+    // Keys are parsed on first use: the broken source key fails the first token request.
+    const credentials = credentialsFromJson(gcloudFile({ source_credentials: source }), {
+      source: 'adc.json',
+    });
+    const error = await failure(() => credentials.getAccessToken());
     assert.equal((error as AuthError).code, 'ERR_INVALID_CREDENTIALS');
     assert.match((error as Error).message, /adc\.json source_credentials.*private_key/);
   });

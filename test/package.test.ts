@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import semver from 'semver';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,5 +45,44 @@ describe('the published package', () => {
     for (const entry of ['protocol', 'oauth1', 'constants']) {
       assert.ok(existsSync(`${root}dist/src/${entry}.d.ts`));
     }
+  });
+
+  it('serves warrant/cache, and loads the Redis client only when a RedisTokenCache is used', async () => {
+    const script = [
+      "import { createRequire } from 'node:module';",
+      "const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((m) => m.includes('@redis'));",
+      "await import('warrant');",
+      "const { RedisTokenCache, MemoryTokenCache } = await import('warrant/cache');",
+      'const before = loaded();',
+      "const cache = new RedisTokenCache({ url: 'redis://127.0.0.1:9', key: Buffer.alloc(32), retryAfterFaultMs: 0 });",
+      "const identity = { type: 't', principal: 'p', scopes: [], universe: 'u' };",
+      "await cache.fetch({ identity, now: Date.now, mint: async () => ({ accessToken: 'a' }) });",
+      'cache.close();',
+      'console.log(typeof MemoryTokenCache, before, loaded());',
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+    });
+    assert.equal(stdout.trim(), 'function false true');
+    assert.ok(existsSync(`${root}dist/src/cache/index.d.ts`));
+  });
+
+  it('depends at run time only on packages that support every Node its engines allow', () => {
+    interface LockedPackage {
+      version?: string;
+      dev?: boolean;
+      devOptional?: boolean;
+      engines?: { node?: string };
+    }
+    const lock = JSON.parse(readFileSync(`${root}package-lock.json`, 'utf8')) as {
+      packages: Record<string, LockedPackage>;
+    };
+    const supported = lock.packages[''].engines?.node;
+    assert.ok(supported, 'package.json must declare engines.node');
+    const narrower = Object.entries(lock.packages)
+      .filter(([path, entry]) => path !== '' && !entry.dev && !entry.devOptional)
+      .filter(([, entry]) => entry.engines?.node && !semver.subset(supported, entry.engines.node))
+      .map(([path, entry]) => `${path}@${entry.version} wants node ${entry.engines?.node}`);
+    assert.deepEqual(narrower, [], `runtime dependencies narrower than node ${supported}`);
   });
 });

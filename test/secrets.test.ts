@@ -18,6 +18,7 @@ import { DeviceFlow } from '../src/flows/device-flow.js';
 import { ProviderSession } from '../src/flows/provider-session.js';
 import { OAuth1Client } from '../src/oauth/oauth1/client.js';
 import { inspect } from 'node:util';
+import { RedisTokenCache, type TokenCacheEvent } from '../src/cache/redis-token-cache.js';
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
 import { assertNoSecrets, everythingShown } from './support/secrets.js';
@@ -338,12 +339,13 @@ describe('no secret in any error', () => {
     // An impersonated_service_account file whose source key is broken.
     const key = generateTestKey();
     const brokenPem = key.privateKeyPem.replace(/[A-Za-z]{10}/, 'AAAAAAAAAA');
-    await record('impersonated file with a broken source key', () =>
+    await record(
+      'impersonated file with a broken source key (parsed at the first token request)',
       credentialsFromJson({
         type: 'impersonated_service_account',
         service_account_impersonation_url: `${IAM}/v1/projects/-/serviceAccounts/t@p.iam.gserviceaccount.com:generateAccessToken`,
         source_credentials: serviceAccountJson(key, { private_key: brokenPem }),
-      }),
+      }).getAccessToken(),
     );
 
     // GDCH: a token endpoint echoing the assertion it was sent.
@@ -553,6 +555,67 @@ describe('no secret in any error', () => {
     const error = await caught(client.fetchRequestToken());
     assert.equal((error as { code?: string }).code, 'ERR_HTTP');
     assert.ok(!everythingShown(error).includes('oauth1-consumer-secret-value'));
+  });
+
+  it('keeps the cache key, tokens and refresh tokens out of token-cache errors, events and inspect', async () => {
+    const cacheKey = Buffer.alloc(32, 7).toString('base64');
+    const shortKey = cacheKey.slice(0, 20);
+    const keyError = await caught(
+      () => new RedisTokenCache({ url: 'redis://127.0.0.1:1', key: shortKey }),
+    );
+    const events: TokenCacheEvent[] = [];
+    const cache = new RedisTokenCache({
+      url: `redis://127.0.0.1:${await closedPort()}`,
+      key: cacheKey,
+      onEvent: (event) => events.push(event),
+    });
+    try {
+      const json = emulator.current.createUser();
+      const user = UserCredentials.fromJson(json, { tokenCache: cache, http: FAST_HTTP });
+      const accessToken = await user.getAccessToken();
+      emulator.current.revokeToken(json.refresh_token);
+      const refreshError = await caught(user.refresh());
+      assert.ok(
+        events.some((e) => e.type === 'fault'),
+        'Redis was down: the cache reported it',
+      );
+      const shown = [
+        everythingShown(keyError),
+        everythingShown(refreshError),
+        JSON.stringify(events),
+        inspect(cache, { depth: 5, showHidden: true }),
+        JSON.stringify(cache),
+      ].join('\n');
+      for (const secret of [
+        cacheKey,
+        shortKey,
+        accessToken,
+        json.refresh_token,
+        json.client_secret,
+      ]) {
+        assert.ok(!shown.includes(secret), `token cache shows a secret (${secret.slice(0, 6)}…)`);
+      }
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('keeps the token out of the TypeError that refuses changing shared headers', async () => {
+    const credentials = ServiceAccountCredentials.fromJson(emulator.current.serviceAccountKey, {
+      scopes: 'x',
+    });
+    const headers = await credentials.getRequestHeaders();
+    const token = await credentials.getAccessToken();
+    const record = headers as unknown as Record<string, string>;
+    const failures = [
+      await caught(() => headers.set('authorization', 'Bearer other')),
+      await caught(() => (record.authorization = 'Bearer other')),
+      await caught(() => delete record.authorization),
+    ];
+    for (const error of failures) {
+      assert.ok(error instanceof TypeError);
+      assert.ok(!everythingShown(error).includes(token), 'a refusal shows the token');
+    }
   });
 
   it('redactSecrets strips token-shaped text and known values', () => {

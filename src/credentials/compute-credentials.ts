@@ -1,3 +1,4 @@
+import type { TokenIdentity } from './token-cache.js';
 import { InvalidOptionsError, TokenResponseError } from '../errors.js';
 import { apiClientHeader } from '../http/api-client-header.js';
 import { defaultMetadataClient, type MetadataClient } from '../metadata/metadata-client.js';
@@ -104,6 +105,16 @@ export class ComputeCredentials
 
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), serviceAccount: this.serviceAccount };
+  }
+
+  /** Keyed by the account's real email: `default` names different accounts on different VMs. */
+  protected override async tokenIdentity(): Promise<TokenIdentity> {
+    return {
+      type: this.type,
+      principal: await this.getServiceAccountEmail(),
+      scopes: this.scopes,
+      universe: await this.getUniverseDomain(),
+    };
   }
 
   protected override async fetchToken(): Promise<TokenResult> {

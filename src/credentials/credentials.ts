@@ -1,5 +1,6 @@
 import type { LRUCache } from 'lru-cache';
-import { AuthError } from '../errors.js';
+import type { RotatingSecret, SharedToken, TokenCache, TokenIdentity } from './token-cache.js';
+import { AuthError, InvalidOptionsError } from '../errors.js';
 import { emitWarning } from '../platform/warning.js';
 import type { HttpOptions } from '../http/types.js';
 import { DEFAULT_UNIVERSE_DOMAIN } from '../options.js';
@@ -47,6 +48,11 @@ export interface CredentialsOptions {
   http?: HttpOptions;
   /** Source of the current time in epoch milliseconds; for tests. */
   clock?: () => number;
+  /**
+   * A token cache shared with other credentials objects or processes (`warrant/cache`): one mint
+   * per identity for all of them. Consulted only when this object's own token is missing or due.
+   */
+  tokenCache?: TokenCache;
 }
 
 /** One cached token with its refresh deadline and the refresh in flight, if any. */
@@ -99,6 +105,11 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
   readonly #listeners = new Set<TokensListener>();
 
   constructor(options: O) {
+    if (options.tokenCache !== undefined && typeof options.tokenCache?.fetch !== 'function') {
+      throw new InvalidOptionsError(
+        'tokenCache must be a TokenCache (an object with a fetch method), e.g. new MemoryTokenCache() from warrant/cache',
+      );
+    }
     this.#options = Object.freeze({ ...options });
     this.scopes = Object.freeze(normalizeScopes(options.scopes));
   }
@@ -119,6 +130,30 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
    */
   protected tokenAudience(_url?: string): string | undefined {
     return undefined;
+  }
+
+  /**
+   * What identifies this object's token (for `audience`, when tokens are per audience) in a shared
+   * {@link CredentialsOptions.tokenCache}. The default, undefined, keeps tokens unshared: a type
+   * that cannot say whose token it holds must not hand it to anyone else.
+   */
+  protected tokenIdentity(
+    _audience?: string,
+  ): TokenIdentity | undefined | Promise<TokenIdentity | undefined> {
+    return undefined;
+  }
+
+  /** The refresh token, for types whose refresh token rotates; kept newest across a fleet. */
+  protected rotatingSecret(): RotatingSecret | undefined {
+    return undefined;
+  }
+
+  /** The token identity of other credentials, for types whose tokens derive from theirs. */
+  protected static identityOf(
+    credentials: Credentials,
+    audience?: string,
+  ): TokenIdentity | undefined | Promise<TokenIdentity | undefined> {
+    return credentials.tokenIdentity(audience);
   }
 
   /** The current access token, if one has been fetched. */
@@ -294,16 +329,39 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
   async #fetchInto(slot: TokenSlot, audience: string | undefined): Promise<TokenResult> {
     const receivedBefore = this.now();
     let token: TokenResult;
+    let refreshAt: number;
     try {
-      token = await this.fetchToken({ audience });
+      const shared = this.options.tokenCache && (await this.#fromCache(slot, audience));
+      if (shared) {
+        ({ token, refreshAt } = shared);
+      } else {
+        token = await this.fetchToken({ audience });
+        refreshAt = refreshDeadline(token.expiresAt, receivedBefore, this.options.refreshMargin);
+      }
     } catch (error) {
       this.#keepPreviousToken(slot);
       throw error;
     }
     slot.current = token;
-    slot.refreshAt = refreshDeadline(token.expiresAt, receivedBefore, this.options.refreshMargin);
+    slot.refreshAt = refreshAt;
     this.#emit(token);
     return token;
+  }
+
+  async #fromCache(
+    slot: TokenSlot,
+    audience: string | undefined,
+  ): Promise<SharedToken | undefined> {
+    const identity = await this.tokenIdentity(audience);
+    if (!identity || !this.options.tokenCache) return undefined;
+    return this.options.tokenCache.fetch({
+      identity,
+      held: slot.current,
+      refreshMargin: this.options.refreshMargin,
+      now: () => this.now(),
+      mint: () => this.fetchToken({ audience }),
+      rotatingSecret: this.rotatingSecret(),
+    });
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { TokenIdentity } from './token-cache.js';
 import { AuthError, InvalidOptionsError } from '../errors.js';
 import { decodeUnverifiedClaims } from '../id-token/jws.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
@@ -55,6 +56,12 @@ export class IdTokenCredentials extends Credentials<IdTokenCredentialsOptions> {
   /** An ID token for `audience`, from the source credentials. */
   override fetchIdToken(audience: string): Promise<string> {
     return this.options.sourceCredentials.fetchIdToken(audience);
+  }
+
+  /** The source's identity with this audience: unshared when the source's tokens are. */
+  protected override async tokenIdentity(): Promise<TokenIdentity | undefined> {
+    const source = await Credentials.identityOf(this.options.sourceCredentials);
+    return source && { ...source, type: `${this.type}/${source.type}`, audience: this.audience };
   }
 
   protected override async fetchToken(): Promise<TokenResult> {

@@ -3,6 +3,12 @@
  * "immutable" guard). Credentials hand one instance to every caller while a token lasts, so the
  * cached header path costs a lookup rather than a new `Headers` per call. To add to them, copy
  * first: `new Headers(headers)`.
+ *
+ * Each header is also an own enumerable property (`headers.authorization`), because Google's
+ * client libraries read headers in both shapes: googleapis-common and google-gax iterate them as
+ * `Headers`, while grpc-js copies `Object.keys(headers)` into call metadata and
+ * `@google-cloud/storage` 7 merges them with `Object.assign`. A plain `Headers` has no own
+ * properties, so those two would send no `authorization` at all.
  */
 export function readOnlyHeaders(entries: [string, string][]): Headers {
   return new (readOnlyHeadersClass ??= defineReadOnlyHeaders())(entries);
@@ -13,11 +19,26 @@ export function readOnlyHeaders(entries: [string, string][]): Headers {
 let readOnlyHeadersClass: typeof Headers | undefined;
 
 function defineReadOnlyHeaders(): typeof Headers {
-  return class ReadOnlyHeaders extends Headers {
-    override append = refuseChange;
-    override set = refuseChange;
-    override delete = refuseChange;
-  };
+  class ReadOnlyHeaders extends Headers {
+    constructor(init: ConstructorParameters<typeof Headers>[0]) {
+      super(init);
+      for (const [name, value] of this) {
+        // A header named like a method (`get`, `forEach`) would hide that method from callers.
+        if (name in this) throw new TypeError(`header name ${name} clashes with a Headers member`);
+        Object.defineProperty(this, name, { value, enumerable: true });
+      }
+      Object.freeze(this);
+    }
+  }
+  // On the prototype, not the instance, so that spreading the headers or copying their keys
+  // yields header names and values only.
+  const refusal = { value: refuseChange, writable: false, enumerable: false, configurable: false };
+  Object.defineProperties(ReadOnlyHeaders.prototype, {
+    append: refusal,
+    set: refusal,
+    delete: refusal,
+  });
+  return ReadOnlyHeaders;
 }
 
 function refuseChange(): never {

@@ -1,5 +1,6 @@
+import type { RotatingSecret, TokenIdentity } from './token-cache.js';
 import { AuthError, OAuthError } from '../errors.js';
-import { definedOnly } from '../options.js';
+import { DEFAULT_UNIVERSE_DOMAIN, definedOnly } from '../options.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
 import {
   optionalString,
@@ -159,6 +160,31 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
       'ERR_UNSUPPORTED',
       `${this.options.source ?? 'user credentials'}: the token endpoint returned no ID token, because the login did not grant the openid scope${this.scopes.length > 0 ? ' (or the scopes passed to these credentials leave it out)' : ''}; log in again with openid, e.g. \`gcloud auth application-default login\`, or use service account credentials`,
     );
+  }
+
+  /**
+   * Only the refresh token tells two users of one OAuth client apart, so it enters the identity as
+   * a secret (HMAC'd by the cache). The one these credentials were built with, not the latest: a
+   * rotation must not move the token to a new key.
+   */
+  protected override tokenIdentity(): TokenIdentity {
+    return {
+      type: this.type,
+      principal: this.options.clientId,
+      secretPrincipal: this.options.refreshToken,
+      issuer: this.options.tokenUri ?? GOOGLE_TOKEN_URL,
+      scopes: this.scopes,
+      universe: this.options.universeDomain ?? DEFAULT_UNIVERSE_DOMAIN,
+    };
+  }
+
+  protected override rotatingSecret(): RotatingSecret {
+    return {
+      current: () => this.#refreshToken,
+      adopt: (refreshToken) => {
+        this.#refreshToken = refreshToken;
+      },
+    };
   }
 
   protected override async fetchToken(): Promise<TokenResult> {

@@ -137,6 +137,8 @@ class HostAttempt {
 
   /** Allows the request: sent now when connected, else as soon as the connection is made. */
   ask(): void {
+    // Asked twice (trusting and untrusting detection share a probe), it must still write once.
+    if (this.#asked) return;
     this.#asked = true;
     if (this.#connected) this.#send();
   }

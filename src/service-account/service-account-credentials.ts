@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { TokenIdentity } from '../credentials/token-cache.js';
 import { InvalidCredentialsError, InvalidOptionsError } from '../errors.js';
 import { DEFAULT_UNIVERSE_DOMAIN, definedOnly } from '../options.js';
 import {
@@ -143,6 +144,22 @@ export class ServiceAccountCredentials
     if (url === undefined || this.scopes.length > 0) return undefined;
     if (this.options.subject && !this.#alwaysSelfSigned()) return undefined;
     return `${new URL(url).origin}/`;
+  }
+
+  protected override tokenIdentity(audience?: string): TokenIdentity | undefined {
+    // A self-signed JWT costs a signature, not a round trip: nothing to share. Extra claims can
+    // change what a token grants, so tokens asked for with them stay unshared too.
+    if (audience !== undefined || this.#alwaysSelfSigned() || this.options.additionalClaims) {
+      return undefined;
+    }
+    return {
+      type: this.type,
+      principal: this.options.clientEmail,
+      issuer: this.options.tokenUri ?? GOOGLE_TOKEN_URL,
+      scopes: this.scopes,
+      subject: this.options.subject,
+      universe: this.options.universeDomain ?? DEFAULT_UNIVERSE_DOMAIN,
+    };
   }
 
   protected override async fetchToken(request: TokenRequest): Promise<TokenResult> {
