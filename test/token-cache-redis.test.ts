@@ -356,12 +356,16 @@ describe('RedisTokenCache on a three-master Redis Cluster', () => {
       assert.equal(new Set(tokens).size, 2);
       assert.equal(emulator.current.hits.token, 2);
       const tokenKey = events.find((e) => e.type === 'mint')?.redisKey as string;
-      const slots = await Promise.all(
-        ['token', 'lease', 'refresh'].map((suffix) =>
-          cluster.nodes[0].cli('cluster', 'keyslot', tokenKey.replace(/token$/, suffix)),
-        ),
+      const keys = ['token', 'lease', 'refresh'].map((suffix) =>
+        tokenKey.replace(/token$/, suffix),
       );
-      assert.equal(new Set(slots).size, 1);
+      // Redis Cluster hashes only the text between the first { and the next }: one tag, one slot.
+      const tags = keys.map((k) => /\{([^}]+)\}/.exec(k)?.[1]);
+      assert.ok(tags[0], `no hash tag in ${tokenKey}`);
+      assert.deepEqual(new Set(tags), new Set([tags[0]]), keys.join(' '));
+      const slots = [];
+      for (const k of keys) slots.push(await cluster.nodes[0].cli('cluster', 'keyslot', k));
+      assert.equal(new Set(slots).size, 1, `slots ${slots.join(', ')} for ${keys.join(' ')}`);
     } finally {
       for (const cache of caches) cache.close();
     }

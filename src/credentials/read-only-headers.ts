@@ -27,7 +27,7 @@ function defineReadOnlyHeaders(): typeof Headers {
         if (name in this) throw new TypeError(`header name ${name} clashes with a Headers member`);
         Object.defineProperty(this, name, { value, enumerable: true });
       }
-      Object.freeze(this);
+      if (freezable) Object.freeze(this);
     }
   }
   // On the prototype, not the instance, so that spreading the headers or copying their keys
@@ -38,7 +38,22 @@ function defineReadOnlyHeaders(): typeof Headers {
     set: refusal,
     delete: refusal,
   });
+  const freezable = iteratesWhenFrozen();
   return ReadOnlyHeaders;
+}
+
+/**
+ * Whether a frozen `Headers` can still be read. Node's can; Deno's caches its iteration on the
+ * instance, so there the headers are only made read-only property by property (assigning or
+ * deleting a header still throws), not frozen against new properties.
+ */
+function iteratesWhenFrozen(): boolean {
+  const probe = Object.freeze(new Headers([['a', 'b']]));
+  try {
+    return [...probe].length === 1;
+  } catch {
+    return false;
+  }
 }
 
 function refuseChange(): never {

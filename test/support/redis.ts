@@ -165,7 +165,8 @@ async function redisCli(args: string[]): Promise<string> {
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  // 'close', not 'exit': output can still be in the pipes when the process has exited.
+  const [code] = (await once(child, 'close')) as [number | null];
   if (code !== 0) throw new Error(`redis-cli ${args.join(' ')} failed (${code}): ${output}`);
   return output;
 }
