@@ -1,8 +1,8 @@
 /**
- * Bundles tsc's output (dist/src) into one ESM file per package entry (dist/bundle), so that
+ * Bundles tsc's output (dist/src) into one ESM file per package entry (dist/bundle: warrant and its subpaths), so that
  * `import('warrant')` loads a handful of modules rather than ~80. Every package dependency
  * (jose, gaxios, lru-cache) stays external, so what warrant imports lazily stays lazy; code the
- * two entries share goes to a common chunk, keeping one copy of each class. Source maps chain
+ * entries share goes to a common chunk, keeping one copy of each class. Source maps chain
  * back through tsc's maps to src/*.ts. Run after `tsc -p tsconfig.build.json`.
  *
  * The edge entry (dist/edge/edge.js, for workerd, Deno, Bun, browsers) is tsc's modules with
@@ -29,6 +29,9 @@ await build({
     index: 'dist/src/index.js',
     cache: 'dist/src/cache/index.js',
     testing: 'dist/src/testing/index.js',
+    protocol: 'dist/src/protocol.js',
+    oauth1: 'dist/src/oauth1.js',
+    constants: 'dist/src/constants.js',
   },
   outdir: 'dist/bundle',
   splitting: true,

@@ -28,6 +28,7 @@ declare const redirectUri: string;
 declare const provider: import('warrant').OAuthProvider;
 declare const corp: import('warrant').OAuthProvider;
 declare const tokens: import('warrant').OAuthTokens;
+declare const refreshToken: string;
 declare const store: import('warrant').TokenStore;
 
 // Values from the request being served.

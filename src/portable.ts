@@ -1,44 +1,43 @@
 /**
  * The public surface that works on every runtime: re-exported by both package entries, the Node
- * one (index.ts) and the edge one (edge.ts), so the two cannot drift apart.
+ * one (index.ts) and the edge one (edge.ts), so the two cannot drift apart. Protocol halves,
+ * constants and OAuth 1.0a live in the subpath entries (`warrant/protocol`, `warrant/constants`,
+ * `warrant/oauth1`), keeping the root to the types programs construct and call.
  */
-export * from './errors.js';
+export {
+  AbortedError,
+  AuthError,
+  HttpError,
+  InvalidCredentialsError,
+  InvalidOptionsError,
+  NetworkError,
+  NodeOnlyError,
+  OAuthError,
+  SubjectTokenError,
+  TimeoutError,
+  TokenResponseError,
+  type AuthErrorCode,
+  type AuthErrorOptions,
+} from './errors.js';
 export type { HttpOptions, RetryPolicy } from './http/types.js';
 export {
   Credentials,
-  DEFAULT_REFRESH_MARGIN_MS,
-  DEFAULT_UNIVERSE_DOMAIN,
   type CredentialsOptions,
   type TokenRequest,
   type TokenResult,
   type TokensEvent,
 } from './credentials/credentials.js';
-export {
-  UserCredentials,
-  parseAuthorizedUser,
-  type UserCredentialsOptions,
-} from './credentials/user-credentials.js';
-export {
-  buildTokenRequest,
-  parseTokenResponse,
-  requestToken,
-  type TokenResponse,
-} from './credentials/token-endpoint.js';
+export { UserCredentials, type UserCredentialsOptions } from './credentials/user-credentials.js';
 export {
   ServiceAccountCredentials,
-  GOOGLE_TOKEN_URL,
   type ServiceAccountOptions,
 } from './service-account/service-account-credentials.js';
-export {
-  parseServiceAccountKey,
-  type ServiceAccountKey,
-} from './service-account/service-account-key.js';
+export type { ServiceAccountKey } from './service-account/service-account-key.js';
 export {
   credentialsFromJson,
   loadCredentialsFile,
-  SUPPORTED_CREDENTIALS_TYPES,
   type LoadCredentialsOptions,
-} from './credentials/load-credentials.js';
+} from './adc/load-credentials.js';
 export {
   AuthorizedClient,
   type AuthorizedClientOptions,
@@ -52,11 +51,6 @@ export {
   type IdTokenCredentialsOptions,
 } from './credentials/id-token-credentials.js';
 export {
-  GOOGLE_CERTS_URL,
-  GOOGLE_ISSUERS,
-  GOOGLE_JWKS_URL,
-  IAP_ISSUER,
-  IAP_JWKS_URL,
   IdTokenVerifier,
   verifyIapJwt,
   verifyIdToken,
@@ -78,9 +72,8 @@ export {
   type ProviderPreset,
   type ProviderPresetName,
 } from './oauth/presets.js';
-export { ProviderSession, type ProviderSessionOptions } from './oauth/session.js';
-export { tokensFromJson, tokensToJson, type OAuthTokens } from './oauth/tokens.js';
-export { discoveryUrl } from './oauth/discovery.js';
+export { ProviderSession, type ProviderSessionOptions } from './flows/provider-session.js';
+export type { OAuthTokens } from './oauth/tokens.js';
 export type { ProviderEndpoint, ProviderMetadata } from './oauth/metadata.js';
 export type {
   AuthorizationRedirect,
@@ -93,5 +86,4 @@ export type { DevicePollOptions, PendingDeviceLogin } from './oauth/device.js';
 export type { TokenIntrospection } from './oauth/introspection.js';
 export type { TokenTypeHint } from './oauth/revocation.js';
 export type { UserInfo } from './oauth/userinfo.js';
-export { createCodeVerifier, codeChallengeS256, createState } from './flows/pkce.js';
 export { WebCryptoSigner } from './service-account/webcrypto-signer.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { credentialsFromJson, loadCredentialsFile } from '../src/credentials/load-credentials.js';
-import { gcloudProject, iniValue } from '../src/credentials/project-id.js';
+import { credentialsFromJson, loadCredentialsFile } from '../src/adc/load-credentials.js';
+import { gcloudProject, iniValue } from '../src/adc/project-id.js';
 import { UserCredentials } from '../src/credentials/user-credentials.js';
-import { gcloudConfigDir, wellKnownCredentialsPath } from '../src/credentials/well-known-file.js';
+import { gcloudConfigDir, wellKnownCredentialsPath } from '../src/adc/well-known-file.js';
 import { InvalidCredentialsError } from '../src/errors.js';
 import { ServiceAccountCredentials } from '../src/service-account/service-account-credentials.js';
 import { generateTestKey, serviceAccountJson, type TestKey } from './support/keys.js';

@@ -3,10 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ComputeCredentials } from '../src/credentials/compute-credentials.js';
 import type { Credentials } from '../src/credentials/credentials.js';
-import {
-  defaultCredentials,
-  DefaultCredentialsResolver,
-} from '../src/credentials/default-credentials.js';
+import { defaultCredentials, DefaultCredentialsResolver } from '../src/adc/default-credentials.js';
 import { UserCredentials } from '../src/credentials/user-credentials.js';
 import { AuthError, InvalidCredentialsError } from '../src/errors.js';
 import { MetadataClient } from '../src/metadata/metadata-client.js';

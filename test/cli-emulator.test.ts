@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../src/cli/io.js';
 import { runCli } from '../src/cli/run.js';
-import { loadCredentialsFile } from '../src/credentials/load-credentials.js';
+import { loadCredentialsFile } from '../src/adc/load-credentials.js';
 import { readClientSecretsFile } from '../src/flows/client-secrets.js';
 
 describe('warrant emulator', () => {

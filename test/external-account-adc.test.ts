@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DefaultCredentialsResolver } from '../src/credentials/default-credentials.js';
-import { credentialsFromJson } from '../src/credentials/load-credentials.js';
+import { DefaultCredentialsResolver } from '../src/adc/default-credentials.js';
+import { credentialsFromJson } from '../src/adc/load-credentials.js';
 import { ExternalAccountAuthorizedUserCredentials } from '../src/external-account/authorized-user-credentials.js';
 import { ExternalAccountCredentials } from '../src/external-account/external-account-credentials.js';
 import { OAuthError } from '../src/errors.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
 import { AuthError, OAuthError } from '../src/errors.js';
-import { credentialsFromJson } from '../src/credentials/load-credentials.js';
+import { credentialsFromJson } from '../src/adc/load-credentials.js';
 import { ExternalAccountCredentials } from '../src/external-account/external-account-credentials.js';
 import { FAST_HTTP, useEmulator } from './support/emulator.js';
 import { oidcConfig, scratchDir, writeScratch } from './support/federation.js';

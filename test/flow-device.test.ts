@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { DeviceFlow } from '../src/flows/device-flow.js';
-import { parseDeviceAuthorizationResponse } from '../src/flows/device-authorization.js';
+import { OAuthError } from '../src/errors.js';
+import { pollForDeviceToken } from '../src/oauth/device.js';
+import { parseDeviceAuthorizationResponse } from '../src/oauth/device-authorization.js';
 import { deviceLogins } from '../src/testing/routes/device.js';
 import { FAST_HTTP, useEmulator } from './support/emulator.js';
 import { assertNoSecrets, caught, emulatorClient } from './support/login.js';
@@ -115,7 +117,7 @@ describe('DeviceFlow against the emulator', () => {
     emulator.current.resetHits();
     const error = await caught(flow.poll());
     assert.equal(error.code, 'ERR_DEVICE_CODE_EXPIRED');
-    assert.deepEqual(waits, [5000, 5000, 5000, 5000]);
+    assert.deepEqual(waits, [5000, 5000, 5000], 'no wait that would outlive the code');
     assert.equal(emulator.current.hits.token, 3, 'polls at 5, 10 and 15 s; none at 20 s');
   });
 
@@ -195,5 +197,56 @@ describe('parseDeviceAuthorizationResponse', () => {
     assert.throws(() => parseDeviceAuthorizationResponse(answer('<html>'), 'https://x.test/d'), {
       code: 'ERR_TOKEN_RESPONSE',
     });
+  });
+
+  it('refuses an interval beyond setTimeout range, zero, negative or not a number (ERR_TOKEN_RESPONSE)', () => {
+    for (const interval of [1e10, 601, 0, -5, 'soon', Number.POSITIVE_INFINITY]) {
+      const body = {
+        device_code: 'd',
+        user_code: 'U',
+        verification_uri: 'https://x.test/device',
+        expires_in: 600,
+      };
+      assert.throws(
+        () =>
+          parseDeviceAuthorizationResponse(
+            answer({ ...body, interval }),
+            'https://x.test/device/code',
+          ),
+        (error: Error & { code?: string }) =>
+          error.code === 'ERR_TOKEN_RESPONSE' &&
+          /interval that is not a number of seconds above 0 and up to 600/.test(error.message),
+        `interval ${interval}`,
+      );
+    }
+  });
+
+  it('refuses a device code lifetime beyond a day', () => {
+    const body = { device_code: 'd', user_code: 'U', verification_uri: 'https://x.test/device' };
+    assert.throws(
+      () =>
+        parseDeviceAuthorizationResponse(answer({ ...body, expires_in: 1e13 }), 'https://x.test/d'),
+      { code: 'ERR_TOKEN_RESPONSE' },
+    );
+  });
+});
+
+describe('the device poller', () => {
+  it('never waits longer than 600 s between polls, however many slow_downs', async () => {
+    const waits: number[] = [];
+    let now = 0;
+    let polls = 0;
+    const slowDown = new OAuthError('slow down', { error: 'slow_down' });
+    const result = await pollForDeviceToken(
+      { interval: 590, expiresAt: 1e9 },
+      async () => {
+        if (++polls < 4) throw slowDown;
+        return 'tokens';
+      },
+      () => now,
+      { sleep: async (ms) => void (waits.push(ms), (now += ms)) },
+    );
+    assert.equal(result, 'tokens');
+    assert.deepEqual(waits, [590_000, 595_000, 600_000, 600_000]);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { InstalledAppFlow } from '../src/flows/installed-app-flow.js';
-import { openerCommand } from '../src/flows/browser.js';
+import { openerCommand, openInBrowser } from '../src/flows/browser.js';
 import { useEmulator } from './support/emulator.js';
 import {
   assertNoSecrets,
@@ -129,15 +129,39 @@ describe('InstalledAppFlow.runLocalServer', () => {
     assert.equal(page?.status, 200);
   });
 
-  it('fails with ERR_STATE_MISMATCH on a forged redirect, showing the browser a failure page', async () => {
-    const { error, page, port, section } = await login((url) =>
-      scriptedConsent(url, 'wrong-state'),
-    );
-    assert.equal(error?.code, 'ERR_STATE_MISMATCH');
-    assert.equal(page?.status, 400);
-    assert.match(page!.body, /Sign-in failed/);
-    assert.ok(!page!.body.includes(section.client_secret));
+  it('answers a redirect with another state 400 and keeps waiting for the right one', async () => {
+    let stray: LandedPage | undefined;
+    const { credentials, error, page, port, section } = await login(async (url) => {
+      stray = await scriptedConsent(url, 'wrong-state');
+      return consentInBrowser(url, 'allow', 'ada@example.com');
+    });
+    assert.equal(stray?.status, 400);
+    assert.match(stray!.body, /ERR_STATE_MISMATCH/);
+    assert.ok(!stray!.body.includes(section.client_secret));
+    assert.equal(error, undefined);
+    assert.ok(credentials);
+    assert.equal(page?.status, 200);
     assert.ok(await portIsFree(port));
+  });
+
+  it('times out (ERR_TIMEOUT) when only redirects with another state come', async () => {
+    let stray: LandedPage | undefined;
+    const { error, port } = await login(
+      async (url) => {
+        stray = await scriptedConsent(url, 'wrong-state');
+      },
+      { timeoutMs: 1_000 },
+    );
+    assert.equal(stray?.status, 400);
+    assert.equal(error?.code, 'ERR_TIMEOUT');
+    assert.ok(await portIsFree(port));
+  });
+
+  it('refuses a timeout setTimeout cannot hold, or none at all (ERR_INVALID_OPTIONS)', async () => {
+    for (const timeoutMs of [2 ** 31, -1, 0, Number.NaN]) {
+      const { error } = await login(async () => {}, { timeoutMs });
+      assert.equal(error?.code, 'ERR_INVALID_OPTIONS', `timeoutMs ${timeoutMs}`);
+    }
   });
 
   it('fails with ERR_ACCESS_DENIED when the user clicks Deny', async () => {
@@ -272,5 +296,54 @@ describe('openerCommand', () => {
       'rundll32',
       ['url.dll,FileProtocolHandler', url],
     ]);
+  });
+});
+
+describe('opening the browser', () => {
+  const hostile = [
+    'javascript:alert(document.cookie)',
+    'file:///etc/passwd',
+    'http://accounts.example.test/auth',
+    'data:text/html,<script>alert(1)</script>',
+    'not a url',
+  ];
+
+  it('opens only https and loopback-http URLs: javascript:, file:, data: and other http are refused', async () => {
+    for (const url of hostile) {
+      await assert.rejects(openInBrowser(url, 'linux'), { code: 'ERR_INVALID_OPTIONS' }, url);
+    }
+  });
+
+  it('refuses a client secrets file whose auth_uri is not https before anything is opened', () => {
+    for (const authUri of hostile) {
+      assert.throws(
+        () =>
+          InstalledAppFlow.fromClientConfig(
+            {
+              installed: {
+                client_id: 'c',
+                client_secret: 's',
+                auth_uri: authUri,
+                token_uri: 'https://oauth2.example.test/token',
+                redirect_uris: ['http://localhost'],
+              },
+            },
+            { scopes: ['email'] },
+          ),
+        { code: 'ERR_INVALID_OPTIONS' },
+        authUri,
+      );
+    }
+    const loopback = InstalledAppFlow.fromClientConfig(
+      {
+        installed: {
+          client_id: 'c',
+          auth_uri: 'http://127.0.0.1:8080/auth',
+          token_uri: 'http://localhost:8080/token',
+        },
+      },
+      { scopes: ['email'] },
+    );
+    assert.equal(loopback.authUri, 'http://127.0.0.1:8080/auth');
   });
 });

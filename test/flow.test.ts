@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Flow } from '../src/flows/flow.js';
 import { parseClientSecrets } from '../src/flows/client-secrets.js';
-import { codeChallengeS256 } from '../src/flows/pkce.js';
+import { codeChallengeS256 } from '../src/oauth/pkce.js';
 import { compileForChild } from './support/compile-for-child.js';
 import { useEmulator } from './support/emulator.js';
 import { assertNoSecrets, caught, emulatorClient, redirectFor } from './support/login.js';

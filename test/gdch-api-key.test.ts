@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { ApiKeyCredentials } from '../src/credentials/api-key-credentials.js';
-import { GdchCredentials } from '../src/credentials/gdch-credentials.js';
-import { credentialsFromJson, loadCredentialsFile } from '../src/credentials/load-credentials.js';
+import { GdchCredentials } from '../src/service-account/gdch-credentials.js';
+import { credentialsFromJson, loadCredentialsFile } from '../src/adc/load-credentials.js';
 import type { AuthError } from '../src/errors.js';
 import {
   createGdchServiceAccount,

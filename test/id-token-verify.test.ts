@@ -190,6 +190,15 @@ describe('ID token verification', () => {
     assert.equal(emulator.current.hits.jwks, 2, 'both keys are now cached');
   });
 
+  it('verifies a key rotated moments after the last fetch on its first use', async () => {
+    const options = { audience: AUDIENCE, jwksUrl: emulator.current.jwksUrl };
+    await verifier.verify(await serviceAccount.fetchIdToken(AUDIENCE), options);
+    const newKid = emulator.current.state.rotateSigningKey();
+    const ticket = await verifier.verify(await serviceAccount.fetchIdToken(AUDIENCE), options);
+    assert.equal(ticket.header.kid, newKid);
+    assert.equal(emulator.current.hits.jwks, 2);
+  });
+
   it('verifies an IAP JWT (ES256) with IAP issuer and keys', async () => {
     const jwt = await emulator.current.state.iap.issueJwt({
       audience: IAP_AUDIENCE,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { DefaultCredentialsResolver } from '../src/credentials/default-credentials.js';
+import { DefaultCredentialsResolver } from '../src/adc/default-credentials.js';
 import { ImpersonatedCredentials } from '../src/credentials/impersonated-credentials.js';
-import { credentialsFromJson } from '../src/credentials/load-credentials.js';
+import { credentialsFromJson } from '../src/adc/load-credentials.js';
 import { UserCredentials } from '../src/credentials/user-credentials.js';
 import { AuthError } from '../src/errors.js';
 import { ServiceAccountCredentials } from '../src/service-account/service-account-credentials.js';

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
 import { AuthError } from '../src/errors.js';
-import { findProjectId } from '../src/credentials/project-id.js';
+import { findProjectId } from '../src/adc/project-id.js';
 import { hostAddress } from '../src/metadata/hosts.js';
 import { MetadataClient, type MetadataClientOptions } from '../src/metadata/metadata-client.js';
 import { MetadataProbe } from '../src/metadata/probe.js';

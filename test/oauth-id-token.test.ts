@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { OAuthProvider } from '../src/oauth/provider.js';
 import type { OAuthProviderOptions } from '../src/oauth/provider-options.js';
 import { rejectsWith } from './support/oidc-provider-assertions.js';
-import { startStubProvider, type StubProvider } from './support/oidc-provider-stub.js';
+import { startStubProvider, STUB_KID, type StubProvider } from './support/oidc-provider-stub.js';
 
 const CLIENT_ID = 'stub-client';
 const CLIENT_SECRET = 'stub-client-secret-0123456789-0123456789';
@@ -62,7 +62,7 @@ describe('ID-token verification (scripted provider)', () => {
     await rejectsWith(result, 'ERR_ID_TOKEN_KEY_NOT_FOUND', secrets);
   });
 
-  it('refetches the key set for an unknown kid, at most once per 30 s (key rotation)', async () => {
+  it('refetches the key set at once for an unknown kid (key rotation), and then at most once per 30 s', async () => {
     let now = Date.now();
     const p = provider({ clock: () => now, idTokenAlgorithms: ['RS256', 'ES256'] });
     await (
@@ -78,14 +78,45 @@ describe('ID-token verification (scripted provider)', () => {
       stub.idToken(CLIENT_ID, { nonce }, { kid: 'rotated', key: rotated.privateKey, alg: 'ES256' });
     const jwksFetches = () => stub.requests.filter((r) => r.path === '/jwks').length;
 
-    const tooSoon = await loginWith(signWithRotated, p);
-    await rejectsWith(tooSoon.result, 'ERR_ID_TOKEN_KEY_NOT_FOUND', tooSoon.secrets);
-    assert.equal(jwksFetches(), 1);
-
-    now += 31_000;
-    const later = await loginWith(signWithRotated, p);
-    assert.equal((await later.result).claims?.sub, 'user-1');
+    const rotatedNow = await loginWith(signWithRotated, p);
+    assert.equal((await rotatedNow.result).claims?.sub, 'user-1', 'verifies on first use');
     assert.equal(jwksFetches(), 2);
+
+    const forged = (nonce: string) =>
+      stub.idToken(CLIENT_ID, { nonce }, { kid: 'forged', key: rotated.privateKey, alg: 'ES256' });
+    for (let i = 0; i < 3; i++) {
+      const attempt = await loginWith(forged, p);
+      await rejectsWith(attempt.result, 'ERR_ID_TOKEN_KEY_NOT_FOUND', attempt.secrets);
+    }
+    assert.equal(jwksFetches(), 2, 'repeated misses within 30 s fetch nothing');
+    now += 31_000;
+    const later = await loginWith(forged, p);
+    await rejectsWith(later.result, 'ERR_ID_TOKEN_KEY_NOT_FOUND', later.secrets);
+    assert.equal(jwksFetches(), 3);
+  });
+
+  it('stops accepting a key the provider removed once the JWKS max-age has passed', async () => {
+    let now = Date.now();
+    const p = provider({ clock: () => now });
+    stub.route('/jwks', () => ({
+      headers: { 'cache-control': 'public, max-age=60' },
+      body: {
+        keys: [
+          {
+            ...createPublicKey(stub.signingKey).export({ format: 'jwk' }),
+            kid: STUB_KID,
+            alg: 'RS256',
+          },
+        ],
+      },
+    }));
+    await (
+      await loginWith((nonce) => stub.idToken(CLIENT_ID, { nonce }), p)
+    ).result;
+    stub.route('/jwks', () => ({ body: { keys: [] } }));
+    now += 61_000;
+    const after = await loginWith((nonce) => stub.idToken(CLIENT_ID, { nonce }), p);
+    await rejectsWith(after.result, 'ERR_ID_TOKEN_KEY_NOT_FOUND', after.secrets);
   });
 
   it('accepts only the algorithms the provider advertises', async () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { OAuthProvider } from '../src/oauth/provider.js';
 import type { OAuthProviderOptions } from '../src/oauth/provider-options.js';
-import { ProviderSession } from '../src/oauth/session.js';
+import { ProviderSession } from '../src/flows/provider-session.js';
+import { DeviceFlow } from '../src/flows/device-flow.js';
+import { Flow } from '../src/flows/flow.js';
 import type { OAuthTokens } from '../src/oauth/tokens.js';
 import type { TokenStore } from '../src/store/token-store.js';
 import { OAuthError } from '../src/errors.js';
@@ -275,6 +277,67 @@ describe('OAuth providers against oidc-provider (an independent OpenID provider)
     });
   });
 
+  describe("Google's presets over the same core", () => {
+    const lastPost = () => op.requests.filter((r) => r.method === 'POST').at(-1);
+    const basicAuth = (clientId: string) =>
+      `Basic ${Buffer.from(`${clientId}:${CLIENT_SECRET}`).toString('base64')}`;
+
+    it('logs in with Flow (code + PKCE) using client_secret_basic, and the credentials refresh the same way', async () => {
+      const flow = new Flow({
+        clientId: CLIENTS.basic,
+        clientSecret: CLIENT_SECRET,
+        clientAuthMethod: 'client_secret_basic',
+        scopes: ['openid', 'offline_access', 'email'],
+        authUri: `${op.issuer}/auth`,
+        tokenUri: `${op.issuer}/token`,
+        redirectUri: op.redirectUri,
+      });
+      const request = flow.authorizationUrl({ prompt: 'consent' });
+      const callback = await op.login(request.url);
+      const credentials = await flow.fetchToken(
+        { authorizationResponse: callback },
+        { state: request.state, codeVerifier: request.codeVerifier },
+      );
+      const first = await credentials.getAccessToken();
+      await credentials.refresh();
+      assert.notEqual(await credentials.getAccessToken(), first);
+      assert.equal(lastPost()?.authorization, basicAuth(CLIENTS.basic));
+    });
+
+    it('runs DeviceFlow for a confidential client, authenticating with client_secret_basic at both endpoints', async () => {
+      const flow = new DeviceFlow({
+        clientId: CLIENTS.deviceConfidential,
+        clientSecret: CLIENT_SECRET,
+        clientAuthMethod: 'client_secret_basic',
+        scopes: ['openid', 'offline_access'],
+        deviceAuthorizationUri: `${op.issuer}/device/auth`,
+        tokenUri: `${op.issuer}/token`,
+        sleep: async () => {
+          if (count('POST', '/token') === polled) {
+            await op.approveDevice(shown.verificationUri, shown.userCode);
+          }
+        },
+      });
+      const shown = await flow.start();
+      const polled = count('POST', '/token');
+      assert.equal(lastPost()?.path, '/device/auth');
+      assert.equal(lastPost()?.authorization, basicAuth(CLIENTS.deviceConfidential));
+      const credentials = await flow.poll();
+      assert.equal(lastPost()?.authorization, basicAuth(CLIENTS.deviceConfidential));
+      await credentials.refresh();
+      assert.equal(lastPost()?.authorization, basicAuth(CLIENTS.deviceConfidential));
+    });
+
+    it('runs the generic device flow for a confidential client with client_secret_basic', async () => {
+      const p = provider(CLIENTS.deviceConfidential);
+      const authorization = await p.deviceAuthorization({ scope: 'openid offline_access' });
+      await op.approveDevice(authorization.verificationUri, authorization.userCode);
+      const result = await p.pollDeviceToken(authorization, { sleep: async () => {} });
+      assert.equal(result.claims?.sub, 'alice');
+      assert.equal(lastPost()?.authorization, basicAuth(CLIENTS.deviceConfidential));
+    });
+  });
+
   describe('ProviderSession', () => {
     async function sessionFor(
       options: {
@@ -286,7 +349,12 @@ describe('OAuth providers against oidc-provider (an independent OpenID provider)
       const p = provider(CLIENTS.basic);
       const { tokens } = await logIn(p, 'openid email offline_access', { prompt: 'consent' });
       const userinfoUrl = (await p.metadata()).userinfoUrl!;
-      return { p, tokens, userinfoUrl, session: p.session(tokens, options) };
+      return {
+        p,
+        tokens,
+        userinfoUrl,
+        session: new ProviderSession({ ...options, provider: p, tokens }),
+      };
     }
 
     it('fetches a protected resource with the access token', async () => {
@@ -331,7 +399,10 @@ describe('OAuth providers against oidc-provider (an independent OpenID provider)
       const p = provider(CLIENTS.basic);
       const { tokens } = await logIn(p, 'openid email offline_access', { prompt: 'consent' });
       // A token the provider never issued stands for one it stopped honouring before its expiry.
-      const session = p.session({ ...tokens, accessToken: 'no-longer-honoured' });
+      const session = new ProviderSession({
+        provider: p,
+        tokens: { ...tokens, accessToken: 'no-longer-honoured' },
+      });
       const tokenRequests = count('POST', '/token');
       const response = await session.fetch((await p.metadata()).userinfoUrl!);
       assert.equal(response.status, 200);
@@ -342,10 +413,11 @@ describe('OAuth providers against oidc-provider (an independent OpenID provider)
     it('asks the user to log in again (ERR_INVALID_GRANT) when the token is due and there is no refresh token', async () => {
       const p = provider(CLIENTS.basic);
       const { tokens } = await logIn(p);
-      const session = p.session(
-        { ...tokens, refreshToken: undefined },
-        { clock: () => tokens.expiresAt! + 1 },
-      );
+      const session = new ProviderSession({
+        provider: p,
+        tokens: { ...tokens, refreshToken: undefined },
+        clock: () => tokens.expiresAt! + 1,
+      });
       const error = await rejectsWith(session.getAccessToken(), 'ERR_INVALID_GRANT', [
         tokens.accessToken,
       ]);

@@ -35,6 +35,57 @@ describe('OAuthProvider (scripted provider)', () => {
   const discoveries = () =>
     stub.requests.filter((r) => r.path === '/.well-known/openid-configuration').length;
 
+  describe('security rules of the core', () => {
+    const discovery = (extra: Record<string, unknown>) =>
+      stub.route('/.well-known/openid-configuration', () => ({
+        body: {
+          issuer: stub.issuer,
+          authorization_endpoint: `${stub.issuer}/authorize`,
+          token_endpoint: `${stub.issuer}/token`,
+          jwks_uri: `${stub.issuer}/jwks`,
+          ...extra,
+        },
+      }));
+
+    it('refuses a callback without iss when the server advertises RFC 9207 (ERR_AUTHORIZATION)', async () => {
+      discovery({ authorization_response_iss_parameter_supported: true });
+      const p = provider();
+      const redirect = await p.authorizationRedirect({ redirectUri: REDIRECT_URI });
+      const tokenCalls = stub.requests.filter((r) => r.path === '/token').length;
+      const error = await rejectsWith(
+        p.handleCallback(`${REDIRECT_URI}?code=c&state=${redirect.state}`, redirect),
+        'ERR_AUTHORIZATION',
+      );
+      assert.match(error.message, /no iss parameter/);
+      assert.equal(stub.requests.filter((r) => r.path === '/token').length, tokenCalls);
+    });
+
+    it('refuses plain-http issuers and endpoints off loopback when configured, before any connection', () => {
+      for (const options of [
+        { issuer: 'http://login.example.test' },
+        { issuer: undefined, tokenUrl: 'http://login.example.test/token' },
+        { serverMetadataUrl: 'http://login.example.test/.well-known/openid-configuration' },
+        { revocationUrl: 'javascript:alert(1)' },
+        { tokenUrl: '/relative/token' },
+      ]) {
+        assert.throws(
+          () => provider(options),
+          { code: 'ERR_INVALID_OPTIONS' },
+          JSON.stringify(options),
+        );
+      }
+      assert.doesNotThrow(() =>
+        provider({ issuer: 'http://login.example.test', allowInsecureHttp: true }),
+      );
+    });
+
+    it('refuses a discovered plain-http endpoint before connecting to it', async () => {
+      discovery({ token_endpoint: 'http://login.example.test/token' });
+      const error = await rejectsWith(provider().refresh('r'), 'ERR_INVALID_OPTIONS');
+      assert.match(error.message, /token_endpoint http:\/\/login\.example\.test is refused/);
+    });
+  });
+
   describe('discovery', () => {
     it('refuses a discovery document naming another issuer (ERR_DISCOVERY)', async () => {
       stub.route('/.well-known/openid-configuration', () => ({

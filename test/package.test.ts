@@ -35,6 +35,18 @@ describe('the published package', () => {
     assert.ok(existsSync(`${root}dist/src/testing/index.d.ts`));
   });
 
+  it('serves the protocol halves, OAuth 1.0a and the constants from their subpaths', async () => {
+    const script =
+      "const p = await import('warrant/protocol'); const o = await import('warrant/oauth1'); const c = await import('warrant/constants'); console.log(typeof p.buildTokenRequest, typeof o.OAuth1Client, c.GOOGLE_TOKEN_URL);";
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+    });
+    assert.equal(stdout.trim(), 'function function https://oauth2.googleapis.com/token');
+    for (const entry of ['protocol', 'oauth1', 'constants']) {
+      assert.ok(existsSync(`${root}dist/src/${entry}.d.ts`));
+    }
+  });
+
   it('serves warrant/cache, and loads the Redis client only when a RedisTokenCache is used', async () => {
     const script = [
       "import { createRequire } from 'node:module';",

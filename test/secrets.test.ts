@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { inspect } from 'node:util';
 import nock from 'nock';
 import { WebCryptoSigner } from '../src/service-account/webcrypto-signer.js';
 import { ServiceAccountCredentials } from '../src/service-account/service-account-credentials.js';
@@ -10,10 +9,15 @@ import { DownscopedCredentials } from '../src/credentials/downscoped-credentials
 import { ExternalAccountAuthorizedUserCredentials } from '../src/external-account/authorized-user-credentials.js';
 import { ExternalAccountCredentials } from '../src/external-account/external-account-credentials.js';
 import { Credentials, type TokenResult } from '../src/credentials/credentials.js';
-import { GdchCredentials } from '../src/credentials/gdch-credentials.js';
+import { GdchCredentials } from '../src/service-account/gdch-credentials.js';
 import { ImpersonatedCredentials } from '../src/credentials/impersonated-credentials.js';
-import { credentialsFromJson } from '../src/credentials/load-credentials.js';
+import { credentialsFromJson } from '../src/adc/load-credentials.js';
 import { signStorageUrl } from '../src/storage/signed-url.js';
+import { OAuthProvider } from '../src/oauth/provider.js';
+import { DeviceFlow } from '../src/flows/device-flow.js';
+import { ProviderSession } from '../src/flows/provider-session.js';
+import { OAuth1Client } from '../src/oauth/oauth1/client.js';
+import { inspect } from 'node:util';
 import { RedisTokenCache, type TokenCacheEvent } from '../src/cache/redis-token-cache.js';
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
@@ -405,6 +409,152 @@ describe('no secret in any error', () => {
       assert.ok(!shown.includes(key.privateKeyPem.split('\n')[1]));
       assert.ok(!shown.includes(emulator.current.authorizedUser.client_secret));
     }
+  });
+
+  it('keeps the exact secret values out of errors from every OAuth-core endpoint that echoes the request', async () => {
+    const host = 'https://op.example.test';
+    const accessToken = 'opaque-access-token-value-123';
+    const deviceCode = 'opaque-device-code-value-456';
+    const secret = 'op-client-secret-value-789';
+    // Echoes bare values (no `name=`), the Authorization header's credentials, and nothing token-shaped.
+    function echo(
+      this: { req: { headers: Record<string, string | undefined> } },
+      _uri: string,
+      body: unknown,
+    ) {
+      const values = [...new URLSearchParams(String(body)).values()].join(' ');
+      const auth = (this.req.headers.authorization ?? '').split(' ')[1] ?? '';
+      return { error: 'invalid_request', error_description: `got ${values} ${auth}` };
+    }
+    for (const path of ['/token', '/revoke', '/introspect', '/device']) {
+      nock(host).post(path).times(20).reply(400, echo);
+    }
+    nock(host)
+      .get('/userinfo')
+      .reply(401, function (this: { req: { headers: Record<string, string | undefined> } }) {
+        return {
+          error: 'invalid_token',
+          error_description: `got ${this.req.headers.authorization?.slice(7)}`,
+        };
+      });
+    const errors: [string, unknown][] = [];
+    const record = async (what: string, failure: Promise<unknown>) =>
+      errors.push([what, await caught(failure)]);
+    const endpoints = {
+      tokenUrl: `${host}/token`,
+      revocationUrl: `${host}/revoke`,
+      introspectionUrl: `${host}/introspect`,
+      deviceAuthorizationUrl: `${host}/device`,
+      userinfoUrl: `${host}/userinfo`,
+    };
+    for (const clientAuthMethod of [
+      'client_secret_basic',
+      'client_secret_post',
+      'client_secret_jwt',
+    ] as const) {
+      const p = new OAuthProvider({
+        ...endpoints,
+        clientId: 'app',
+        clientSecret: secret,
+        clientAuthMethod,
+        http: FAST_HTTP,
+      });
+      await record(`${clientAuthMethod} refresh`, p.refresh(REFRESH_TOKEN));
+      await record(`${clientAuthMethod} revoke`, p.revoke(REFRESH_TOKEN));
+      await record(`${clientAuthMethod} introspect`, p.introspect(accessToken));
+      await record(`${clientAuthMethod} client credentials`, p.clientCredentials());
+      await record(`${clientAuthMethod} device authorization`, p.deviceAuthorization());
+      await record(
+        `${clientAuthMethod} device poll`,
+        p.pollDeviceToken(
+          {
+            deviceCode,
+            userCode: 'U',
+            verificationUri: host,
+            expiresIn: 60,
+            interval: 5,
+            expiresAt: Date.now() + 60_000,
+          },
+          { sleep: async () => {} },
+        ),
+      );
+    }
+    const p = new OAuthProvider({ ...endpoints, clientId: 'app', http: FAST_HTTP });
+    await record('userinfo', p.userinfo(accessToken));
+    const device = new DeviceFlow({
+      clientId: 'tv',
+      clientSecret: secret,
+      clientAuthMethod: 'client_secret_basic',
+      scopes: 'email',
+      deviceAuthorizationUri: `${host}/device`,
+      tokenUri: `${host}/token`,
+      http: FAST_HTTP,
+    });
+    await record('DeviceFlow start with client_secret_basic', device.start());
+
+    assert.equal(errors.length, 20);
+    const basic = Buffer.from(`app:${secret}`).toString('base64');
+    for (const [what, error] of errors) {
+      assert.equal((error as { code?: string }).code, 'ERR_OAUTH', what);
+      const shown = everythingShown(error);
+      for (const leaked of [secret, REFRESH_TOKEN, accessToken, deviceCode, basic]) {
+        assert.ok(
+          !shown.includes(leaked),
+          `${what}: an error shows a secret (${leaked.slice(0, 6)}…)`,
+        );
+      }
+    }
+  });
+
+  it("keeps a ProviderSession's tokens out of spreads, JSON and util.inspect without custom inspection", () => {
+    const provider = new OAuthProvider({
+      tokenUrl: 'https://op.example.test/token',
+      clientId: 'app',
+      clientSecret: CLIENT_SECRET,
+    });
+    const session = new ProviderSession({
+      provider,
+      tokens: {
+        accessToken: 'session-access-token',
+        refreshToken: REFRESH_TOKEN,
+        tokenType: 'Bearer',
+        raw: { refresh_token: REFRESH_TOKEN },
+      },
+    });
+    const shown = [
+      JSON.stringify({ ...session }),
+      JSON.stringify(session),
+      inspect(session, { customInspect: false, depth: 10, showHidden: true }),
+      inspect({ ...session }, { depth: 10 }),
+      inspect(session, { depth: 10 }),
+    ].join('\n');
+    for (const leaked of [REFRESH_TOKEN, 'session-access-token', CLIENT_SECRET]) {
+      assert.ok(
+        !shown.includes(leaked),
+        `a ProviderSession shows a secret (${leaked.slice(0, 6)}…)`,
+      );
+    }
+    assert.equal(session.tokens.refreshToken, REFRESH_TOKEN, 'the getter still gives the tokens');
+  });
+
+  it('keeps OAuth 1.0a PLAINTEXT secrets out of a token endpoint error that echoes the request', async () => {
+    const host = 'https://oauth1.example.test';
+    nock(host)
+      .post('/request')
+      .reply(400, function (this: { req: { headers: Record<string, string | undefined> } }) {
+        const signature = /oauth_signature="([^"]*)"/.exec(String(this.req.headers.authorization));
+        return `rejected ${decodeURIComponent(signature?.[1] ?? '')}`;
+      });
+    const client = new OAuth1Client({
+      consumerKey: 'key',
+      consumerSecret: 'oauth1-consumer-secret-value',
+      signatureMethod: 'PLAINTEXT',
+      requestTokenUrl: `${host}/request`,
+      http: FAST_HTTP,
+    });
+    const error = await caught(client.fetchRequestToken());
+    assert.equal((error as { code?: string }).code, 'ERR_HTTP');
+    assert.ok(!everythingShown(error).includes('oauth1-consumer-secret-value'));
   });
 
   it('keeps the cache key, tokens and refresh tokens out of token-cache errors, events and inspect', async () => {

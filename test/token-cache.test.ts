@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { MemoryTokenCache } from '../src/cache/memory-token-cache.js';
-import type { SharedTokenRequest, TokenCache } from '../src/cache/token-cache.js';
+import type { SharedTokenRequest, TokenCache } from '../src/credentials/token-cache.js';
 import { IdTokenCredentials } from '../src/credentials/id-token-credentials.js';
 import { UserCredentials } from '../src/credentials/user-credentials.js';
 import { ServiceAccountCredentials } from '../src/service-account/service-account-credentials.js';

@@ -5,7 +5,7 @@ import {
   buildTokenRequest,
   parseTokenResponse,
   requestToken,
-} from '../src/credentials/token-endpoint.js';
+} from '../src/oauth/token-endpoint.js';
 import { parseRetryAfter, withRetry } from '../src/http/retry.js';
 import { AuthError, HttpError } from '../src/errors.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ComputeCredentials } from '../src/credentials/compute-credentials.js';
-import { MAX_TOKEN_LIFETIME_SEC } from '../src/credentials/token-endpoint.js';
+import { MAX_TOKEN_LIFETIME_SEC } from '../src/oauth/token-endpoint.js';
 import { UserCredentials } from '../src/credentials/user-credentials.js';
 import { TokenResponseError } from '../src/errors.js';
 import { MetadataClient } from '../src/metadata/metadata-client.js';

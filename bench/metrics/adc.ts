@@ -5,7 +5,7 @@
  * never answers). Loopback only; nothing reaches 169.254.169.254.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { DEFAULT_PROBE_TIMEOUT_MS } from '../../src/index.js';
+import { DEFAULT_PROBE_TIMEOUT_MS } from '../../src/constants.js';
 import type { AdcOutcome } from '../children/adc.js';
 import type { BenchContext } from '../context.js';
 import {

@@ -1,4 +1,4 @@
-import { OAuth1Client } from '../../src/index.js';
+import { OAuth1Client } from '../../src/oauth1.js';
 import type { Step } from '../tour.js';
 
 /** OAuth Core 1.0, Appendix A.5: the published example request and its signature. */

@@ -6,7 +6,7 @@ export {
   type SharedTokenRequest,
   type TokenCache,
   type TokenIdentity,
-} from './token-cache.js';
+} from '../credentials/token-cache.js';
 export { MemoryTokenCache, type MemoryTokenCacheOptions } from './memory-token-cache.js';
 export {
   RedisTokenCache,

@@ -8,7 +8,7 @@ import {
   type SharedToken,
   type SharedTokenRequest,
   type TokenCache,
-} from './token-cache.js';
+} from '../credentials/token-cache.js';
 
 /** Options for {@link MemoryTokenCache}. */
 export interface MemoryTokenCacheOptions {

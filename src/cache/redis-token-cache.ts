@@ -12,7 +12,7 @@ import {
   type SharedToken,
   type SharedTokenRequest,
   type TokenCache,
-} from './token-cache.js';
+} from '../credentials/token-cache.js';
 
 /** Options for {@link RedisTokenCache}. */
 export interface RedisTokenCacheOptions extends RedisTarget {

@@ -1,6 +1,10 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { InvalidOptionsError } from '../errors.js';
-import { canonicalIdentity, type CachedToken, type TokenIdentity } from './token-cache.js';
+import {
+  canonicalIdentity,
+  type CachedToken,
+  type TokenIdentity,
+} from '../credentials/token-cache.js';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;

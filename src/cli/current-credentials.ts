@@ -1,6 +1,6 @@
 import type { Credentials } from '../credentials/credentials.js';
 import type { UserCredentials } from '../credentials/user-credentials.js';
-import { DefaultCredentialsResolver } from '../credentials/default-credentials.js';
+import { DefaultCredentialsResolver } from '../adc/default-credentials.js';
 import { bindToStore, loadUserCredentials, type StoreBinding } from '../store/bind-to-store.js';
 import { FileTokenStore } from '../store/file-token-store.js';
 import type { CliIo } from './io.js';

@@ -1,5 +1,5 @@
 import { AuthError } from '../errors.js';
-import { GOOGLE_TOKEN_URL } from '../flows/endpoints.js';
+import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
 import { describeUrl } from '../http/send.js';
 import type { TokenStore } from '../store/token-store.js';
 import { LOGIN_KEY } from './paths.js';

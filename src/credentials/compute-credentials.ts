@@ -1,10 +1,10 @@
-import type { TokenIdentity } from '../cache/token-cache.js';
+import type { TokenIdentity } from './token-cache.js';
 import { InvalidOptionsError, TokenResponseError } from '../errors.js';
 import { apiClientHeader } from '../http/api-client-header.js';
 import { defaultMetadataClient, type MetadataClient } from '../metadata/metadata-client.js';
 import { serviceAccountPath } from '../metadata/metadata-request.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
-import { headerSafeToken, parseLifetime } from './token-endpoint.js';
+import { headerSafeToken, parseLifetime } from '../oauth/token-endpoint.js';
 import { defaultIamEndpoint, iamSignBlob } from './iam-credentials.js';
 import { bytesOf, type SignResult, type SigningCredentials } from './signing.js';
 

@@ -149,13 +149,6 @@ export function describeType(value: unknown): string {
   return `${kind} (it must be a string)`;
 }
 
-/** `options` without its undefined entries, so spreading it never erases a value from a file. */
-export function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(options).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
-}
-
 /** Throws for the first of `fields` (option name → file field) that `options` lacks. */
 export function requireOptions<T extends object>(
   options: T,

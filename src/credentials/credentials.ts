@@ -1,17 +1,10 @@
 import type { LRUCache } from 'lru-cache';
-import type {
-  RotatingSecret,
-  SharedToken,
-  TokenCache,
-  TokenIdentity,
-} from '../cache/token-cache.js';
+import type { RotatingSecret, SharedToken, TokenCache, TokenIdentity } from './token-cache.js';
 import { AuthError, InvalidOptionsError } from '../errors.js';
 import { emitWarning } from '../platform/warning.js';
 import type { HttpOptions } from '../http/types.js';
+import { DEFAULT_UNIVERSE_DOMAIN } from '../options.js';
 import { readOnlyHeaders } from './read-only-headers.js';
-
-/** Google's default universe: APIs live at `*.googleapis.com`. */
-export const DEFAULT_UNIVERSE_DOMAIN = 'googleapis.com';
 
 /** Five minutes: how long before expiry a token is refreshed, unless the token is short-lived. */
 export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;

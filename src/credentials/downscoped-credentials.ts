@@ -1,12 +1,8 @@
 import { InvalidOptionsError } from '../errors.js';
 import { exchangeToken, TOKEN_TYPES } from '../oauth/token-exchange.js';
-import { stsTokenUrl } from '../external-account/sts.js';
-import {
-  Credentials,
-  DEFAULT_UNIVERSE_DOMAIN,
-  type CredentialsOptions,
-  type TokenResult,
-} from './credentials.js';
+import { stsTokenUrl } from '../oauth/sts.js';
+import { DEFAULT_UNIVERSE_DOMAIN } from '../options.js';
+import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
 
 /** STS accepts at most ten rules in one boundary. */
 export const MAX_ACCESS_BOUNDARY_RULES = 10;

@@ -9,7 +9,7 @@ import { exchange } from '../http/exchange.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
 import type { HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';
-import { DEFAULT_UNIVERSE_DOMAIN } from './credentials.js';
+import { DEFAULT_UNIVERSE_DOMAIN } from '../options.js';
 import type { SignResult } from './signing.js';
 
 /** The IAM Credentials methods warrant calls. */

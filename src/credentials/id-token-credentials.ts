@@ -1,4 +1,4 @@
-import type { TokenIdentity } from '../cache/token-cache.js';
+import type { TokenIdentity } from './token-cache.js';
 import { AuthError, InvalidOptionsError } from '../errors.js';
 import { decodeUnverifiedClaims } from '../id-token/jws.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';

@@ -1,15 +1,10 @@
-import type { RotatingSecret, TokenIdentity } from '../cache/token-cache.js';
+import type { RotatingSecret, TokenIdentity } from './token-cache.js';
 import { AuthError, OAuthError } from '../errors.js';
-import {
-  Credentials,
-  DEFAULT_UNIVERSE_DOMAIN,
-  type CredentialsOptions,
-  type TokenResult,
-} from './credentials.js';
+import { DEFAULT_UNIVERSE_DOMAIN, definedOnly } from '../options.js';
+import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
 import {
   optionalString,
   readCredentialsFile,
-  definedOnly,
   requireObject,
   requireOptions,
   requireString,
@@ -17,9 +12,11 @@ import {
   type CredentialsJson,
 } from './credentials-file.js';
 import { apiClientHeader } from '../http/api-client-header.js';
-import { requestToken } from './token-endpoint.js';
+import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
+import { clientAuthConfig, type ClientAuthConfig } from '../oauth/client-auth.js';
+import { parseTokenResponse } from '../oauth/token-endpoint.js';
+import { sendGrant } from '../oauth/token-grant.js';
 
-const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 const FIX = 'log in again, e.g. `warrant login` or `gcloud auth application-default login`';
 
 /** Options for {@link UserCredentials}. */
@@ -30,6 +27,8 @@ export interface UserCredentialsOptions extends CredentialsOptions {
   refreshToken: string;
   /** Token endpoint; default Google's. */
   tokenUri?: string;
+  /** How the client authenticates when refreshing. Default `client_secret_post` (Google's). */
+  clientAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
   /** An access token already held, used until it is due for refresh. */
   accessToken?: string;
   /** When `accessToken` expires, epoch milliseconds. */
@@ -44,7 +43,7 @@ export interface UserCredentialsOptions extends CredentialsOptions {
 
 /**
  * A user's credentials: an OAuth client plus a refresh token, refreshed with the refresh-token
- * grant (client_secret_post). A rotated refresh token replaces the old one and is announced on
+ * grant, authenticating as `clientAuthMethod` says (default client_secret_post, as Google expects). A rotated refresh token replaces the old one and is announced on
  * the 'tokens' event.
  *
  * @example
@@ -61,6 +60,7 @@ export interface UserCredentialsOptions extends CredentialsOptions {
 export class UserCredentials extends Credentials<UserCredentialsOptions> {
   readonly type = 'authorized_user';
   #refreshToken: string;
+  readonly #client: ClientAuthConfig;
   /** The ID token of the latest refresh, when the grant included `openid`. */
   #idToken?: string;
 
@@ -76,6 +76,11 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
       FIX,
     );
     super(options);
+    this.#client = clientAuthConfig(
+      { ...options, clock: () => this.now() },
+      source,
+      'client_secret_post',
+    );
     this.#refreshToken = options.refreshToken;
     if (options.accessToken) {
       this.adoptToken({
@@ -187,16 +192,19 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
     const fetchedAt = this.now();
     let response;
     try {
-      response = await requestToken(
-        tokenUri,
+      response = await sendGrant(
         {
-          grant_type: 'refresh_token',
-          client_id: this.options.clientId,
-          client_secret: this.options.clientSecret,
-          refresh_token: this.#refreshToken,
-          scope: this.scopes.length > 0 ? this.scopes.join(' ') : undefined,
+          url: tokenUri,
+          params: {
+            grant_type: 'refresh_token',
+            refresh_token: this.#refreshToken,
+            scope: this.scopes.length > 0 ? this.scopes.join(' ') : undefined,
+          },
+          client: this.#client,
+          headers: apiClientHeader('u'),
         },
-        { http: this.options.http, headers: apiClientHeader('u') },
+        parseTokenResponse,
+        this.options.http,
       );
     } catch (error) {
       throw error instanceof OAuthError && error.code === 'ERR_INVALID_GRANT'

@@ -1,11 +1,11 @@
 import { InvalidCredentialsError, OAuthError } from '../errors.js';
+import { definedOnly } from '../options.js';
 import {
   Credentials,
   type CredentialsOptions,
   type TokenResult,
 } from '../credentials/credentials.js';
 import {
-  definedOnly,
   optionalString,
   readCredentialsFile,
   requireObject,
@@ -14,13 +14,13 @@ import {
   requireType,
   type CredentialsJson,
 } from '../credentials/credentials-file.js';
-import { requestToken } from '../credentials/token-endpoint.js';
+import { requestToken } from '../oauth/token-endpoint.js';
 import { loginAgain } from '../credentials/user-credentials.js';
 import { buildRevokeRequest, parseRevokeResponse } from '../flows/revoke.js';
 import { exchange } from '../http/exchange.js';
 import type { TokenIntrospection } from '../oauth/introspection.js';
 import { basicAuthorization } from '../oauth/token-exchange.js';
-import { introspectStsToken } from './sts.js';
+import { introspectStsToken } from '../oauth/sts.js';
 
 const FIX = 'log in again with `gcloud auth application-default login --login-config=LOGIN_CONFIG`';
 

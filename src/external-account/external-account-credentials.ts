@@ -1,4 +1,5 @@
 import { AuthError, InvalidCredentialsError } from '../errors.js';
+import { definedOnly } from '../options.js';
 import { apiClientHeader } from '../http/api-client-header.js';
 import {
   ImpersonatedCredentials,
@@ -7,11 +8,7 @@ import {
 import { parseImpersonationUrl } from '../credentials/impersonated-credentials-file.js';
 import type { SignResult, SigningCredentials } from '../credentials/signing.js';
 import { Credentials, type TokenResult } from '../credentials/credentials.js';
-import {
-  definedOnly,
-  readCredentialsFile,
-  requireObject,
-} from '../credentials/credentials-file.js';
+import { readCredentialsFile, requireObject } from '../credentials/credentials-file.js';
 import { exchangeToken, type BasicClient } from '../oauth/token-exchange.js';
 import type { TokenIntrospection } from '../oauth/introspection.js';
 import { AwsMetadataSupplier, AwsSubjectTokenSource } from './aws-source.js';
@@ -23,7 +20,7 @@ import {
 } from './config.js';
 import { ExecutableSubjectTokenSource } from './executable-source.js';
 import { FileSubjectTokenSource } from './file-source.js';
-import { CLOUD_PLATFORM_SCOPE, introspectStsToken, stsTokenUrl } from './sts.js';
+import { CLOUD_PLATFORM_SCOPE, introspectStsToken, stsTokenUrl } from '../oauth/sts.js';
 import type { SubjectTokenSupplier } from './subject-token.js';
 import { UrlSubjectTokenSource } from './url-source.js';
 

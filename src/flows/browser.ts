@@ -1,15 +1,26 @@
+import { checkEndpointUrl } from '../oauth/endpoint-url.js';
+
 /** Opens a URL in the user's browser; resolves whether an opener could be started. */
 export type BrowserOpener = (url: string) => Promise<boolean>;
 
 /**
  * Opens `url` with the platform's opener (`open` on macOS, `rundll32` on Windows, `xdg-open`
- * elsewhere), detached so it outlives nothing and blocks nothing. Never throws: resolves false
- * when the opener is missing or fails to start, so the caller can fall back to printing.
+ * elsewhere), detached so it outlives nothing and blocks nothing. Resolves false when the
+ * opener is missing or fails to start, so the caller can fall back to printing. Only https and
+ * loopback-http URLs are opened: anything else (`javascript:`, `file:`, plain http to another
+ * host, which an opener would happily run or load) is refused with `ERR_INVALID_OPTIONS`.
+ *
+ * @example
+ * ```ts
+ * const url = 'https://accounts.google.com/o/oauth2/v2/auth?...';
+ * if (!(await openInBrowser(url))) console.error(`Open ${url} in your browser`);
+ * ```
  */
 export async function openInBrowser(
   url: string,
   platform: NodeJS.Platform = process.platform,
 ): Promise<boolean> {
+  checkEndpointUrl(url, 'the URL to open in the browser');
   const [command, args] = openerCommand(url, platform);
   // Loaded here, not at the top: only a login ever opens a browser.
   const { spawn } = await import('node:child_process');

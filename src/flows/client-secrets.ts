@@ -6,7 +6,7 @@ import {
   requireString,
   type CredentialsJson,
 } from '../credentials/credentials-file.js';
-import { GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL } from './endpoints.js';
+import { GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
 
 const FIX =
   'download the OAuth client JSON again from the Cloud console, APIs & Services > Credentials';

@@ -1,34 +1,37 @@
-import { AbortedError, AuthError, InvalidOptionsError, OAuthError } from '../errors.js';
-import { normalizeScopes } from '../credentials/credentials.js';
-import { definedOnly } from '../credentials/credentials-file.js';
-import { requestToken } from '../credentials/token-endpoint.js';
+import { AuthError, InvalidOptionsError } from '../errors.js';
+import { definedOnly } from '../options.js';
+import type { ClientAuthConfig } from '../oauth/client-auth.js';
+import { pollForDeviceToken, type PendingDeviceLogin } from '../oauth/device.js';
+import { checkEndpointUrl } from '../oauth/endpoint-url.js';
+import { parseTokenResponse } from '../oauth/token-endpoint.js';
+import { sendGrant } from '../oauth/token-grant.js';
 import type { UserCredentials } from '../credentials/user-credentials.js';
-import { exchange } from '../http/exchange.js';
-import { sleep as abortableSleep } from '../http/retry.js';
 import type { HttpOptions } from '../http/types.js';
 import { parseClientSecrets, readClientSecretsFile, type ClientConfig } from './client-secrets.js';
 import {
-  buildDeviceAuthorizationRequest,
   DEVICE_CODE_GRANT,
   parseDeviceAuthorizationResponse,
   type DeviceAuthorization,
-  type DeviceAuthorizationResponse,
-} from './device-authorization.js';
-import { GOOGLE_DEVICE_AUTHORIZATION_URL, GOOGLE_TOKEN_URL } from './endpoints.js';
-import { credentialsFromLogin } from './token-credentials.js';
-
-/** RFC 8628 §3.5: each `slow_down` adds five seconds to the interval, for good. */
-const SLOW_DOWN_STEP_MS = 5_000;
+} from '../oauth/device-authorization.js';
+import { GOOGLE_DEVICE_AUTHORIZATION_URL } from '../oauth/google-endpoints.js';
+import { checkFlowOptions, credentialsFromLogin, type FlowClient } from './token-credentials.js';
 
 /** Options of {@link DeviceFlow}. */
 export interface DeviceFlowOptions {
   clientId: string;
   clientSecret?: string;
+  /**
+   * How the client authenticates at both endpoints (RFC 8628 §3.1). Default `client_secret_post`
+   * with a secret (what Google expects), `none` without.
+   */
+  clientAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
   scopes: string | readonly string[];
   /** Where the login starts. Default Google's `https://oauth2.googleapis.com/device/code`. */
   deviceAuthorizationUri?: string;
   /** Token endpoint that is polled. Default Google's. */
   tokenUri?: string;
+  /** Allows plain-http endpoints off the loopback interface: for test setups only. */
+  allowInsecureHttp?: boolean;
   /** Timeout and retries of each request. */
   http?: HttpOptions;
   /** How the flow waits between polls; tests pass one that returns at once. */
@@ -58,19 +61,21 @@ export class DeviceFlow {
   readonly deviceAuthorizationUri: string;
   readonly tokenUri: string;
   readonly #options: Readonly<DeviceFlowOptions>;
-  #pending?: { response: DeviceAuthorizationResponse; startedAt: number };
+  readonly #client: ClientAuthConfig;
+  #pending?: PendingDeviceLogin;
 
   constructor(options: DeviceFlowOptions) {
-    if (!options.clientId) throw new InvalidOptionsError('DeviceFlow: clientId is required');
-    const scopes = normalizeScopes(options.scopes);
-    if (scopes.length === 0) {
-      throw new InvalidOptionsError('DeviceFlow: scopes is empty (ask for at least one scope)');
-    }
+    const checked = checkFlowOptions('DeviceFlow', options);
+    this.#client = checked.client;
     this.#options = Object.freeze({ ...options });
     this.clientId = options.clientId;
-    this.scopes = Object.freeze(scopes);
-    this.deviceAuthorizationUri = options.deviceAuthorizationUri ?? GOOGLE_DEVICE_AUTHORIZATION_URL;
-    this.tokenUri = options.tokenUri ?? GOOGLE_TOKEN_URL;
+    this.scopes = Object.freeze(checked.scopes);
+    this.tokenUri = checked.tokenUri;
+    this.deviceAuthorizationUri = checkEndpointUrl(
+      options.deviceAuthorizationUri ?? GOOGLE_DEVICE_AUTHORIZATION_URL,
+      'DeviceFlow: deviceAuthorizationUri',
+      options.allowInsecureHttp,
+    );
   }
 
   /** A device flow for the client a parsed client secrets object describes. */
@@ -89,12 +94,16 @@ export class DeviceFlow {
   /** Starts a login: returns the code for the user to enter and where. */
   async start(options: { signal?: AbortSignal } = {}): Promise<DeviceAuthorization> {
     const startedAt = this.#now();
-    const response = await exchange(
-      buildDeviceAuthorizationRequest(this.deviceAuthorizationUri, this.clientId, this.scopes),
-      (answer) => parseDeviceAuthorizationResponse(answer, this.deviceAuthorizationUri),
+    const response = await sendGrant(
+      {
+        url: this.deviceAuthorizationUri,
+        params: { scope: this.scopes.join(' ') },
+        client: this.#client,
+      },
+      parseDeviceAuthorizationResponse,
       this.#http(options.signal),
     );
-    this.#pending = { response, startedAt };
+    this.#pending = { ...response, expiresAt: startedAt + response.expiresIn * 1000 };
     const { deviceCode: _secret, ...shown } = response;
     return shown;
   }
@@ -105,61 +114,43 @@ export class DeviceFlow {
    * `ERR_DEVICE_CODE_EXPIRED` when the code expires first, `ERR_ABORTED` on `signal`.
    */
   async poll(options: { signal?: AbortSignal } = {}): Promise<UserCredentials> {
-    if (!this.#pending) {
-      throw new InvalidOptionsError('DeviceFlow.poll: call start() first');
-    }
-    const { response, startedAt } = this.#pending;
-    const deadline = startedAt + response.expiresIn * 1000;
-    const sleep = this.#options.sleep ?? abortableSleep;
-    let intervalMs = response.interval * 1000;
-    for (;;) {
-      await sleep(intervalMs, options.signal);
-      if (options.signal?.aborted) throw new AbortedError();
-      if (this.#now() >= deadline) throw expired(`${response.expiresIn} s passed`);
-      const receivedAt = this.#now();
-      try {
-        const tokens = await requestToken(
-          this.tokenUri,
-          {
-            grant_type: DEVICE_CODE_GRANT,
-            device_code: response.deviceCode,
-            client_id: this.clientId,
-            client_secret: this.#options.clientSecret,
-          },
-          { http: this.#http(options.signal) },
-        );
-        this.#pending = undefined;
-        return credentialsFromLogin(
-          tokens,
-          {
-            clientId: this.clientId,
-            clientSecret: this.#options.clientSecret,
-            tokenUri: this.tokenUri,
-            http: this.#options.http,
-          },
-          this.scopes,
-          receivedAt,
-        );
-      } catch (error) {
-        if (!(error instanceof OAuthError)) throw error;
-        if (error.error === 'authorization_pending') continue;
-        if (error.error === 'slow_down') {
-          intervalMs += SLOW_DOWN_STEP_MS;
-          continue;
-        }
-        this.#pending = undefined;
-        if (error.error === 'access_denied') {
-          throw new OAuthError(
-            'the user declined the device login (access_denied); start the login again to retry',
-            details(error),
-            'ERR_ACCESS_DENIED',
+    const pending = this.#pending;
+    if (!pending) throw new InvalidOptionsError('DeviceFlow.poll: call start() first');
+    let receivedAt = 0;
+    const grant = { grant_type: DEVICE_CODE_GRANT, device_code: pending.deviceCode };
+    try {
+      const tokens = await pollForDeviceToken(
+        pending,
+        () => {
+          receivedAt = this.#now();
+          return sendGrant(
+            { url: this.tokenUri, params: grant, client: this.#client },
+            parseTokenResponse,
+            this.#http(options.signal),
           );
-        }
-        if (error.error === 'expired_token') {
-          throw expired('the server reports expired_token', details(error));
-        }
-        throw error;
-      }
+        },
+        () => this.#now(),
+        { signal: options.signal, sleep: this.#options.sleep },
+      );
+      this.#pending = undefined;
+      return credentialsFromLogin(
+        tokens,
+        {
+          clientId: this.clientId,
+          clientSecret: this.#options.clientSecret,
+          clientAuthMethod: this.#client.method as FlowClient['clientAuthMethod'],
+          tokenUri: this.tokenUri,
+          http: this.#options.http,
+        },
+        this.scopes,
+        receivedAt,
+      );
+    } catch (error) {
+      // A transient failure or an abort leaves the login pending, so poll() can carry on.
+      const transient =
+        error instanceof AuthError && (error.retryable || error.code === 'ERR_ABORTED');
+      if (!transient) this.#pending = undefined;
+      throw error;
     }
   }
 
@@ -194,20 +185,4 @@ function deviceFlowOptions(
     ...definedOnly(options),
     scopes: options.scopes,
   };
-}
-
-function details(error: OAuthError) {
-  return {
-    error: error.error,
-    errorDescription: error.errorDescription,
-    status: error.status,
-    endpoint: error.endpoint,
-  };
-}
-
-function expired(why: string, from?: ReturnType<typeof details>): AuthError {
-  const message = `the device code expired before the user approved (${why}); start the login again`;
-  return from
-    ? new OAuthError(message, from, 'ERR_DEVICE_CODE_EXPIRED')
-    : new AuthError('ERR_DEVICE_CODE_EXPIRED', message);
 }

@@ -1,18 +1,20 @@
 import { InvalidOptionsError } from '../errors.js';
-import { normalizeScopes } from '../credentials/credentials.js';
-import { definedOnly } from '../credentials/credentials-file.js';
-import { requestToken } from '../credentials/token-endpoint.js';
+import { definedOnly } from '../options.js';
+import type { ClientAuthConfig } from '../oauth/client-auth.js';
+import { checkEndpointUrl } from '../oauth/endpoint-url.js';
+import { parseTokenResponse } from '../oauth/token-endpoint.js';
+import { sendGrant } from '../oauth/token-grant.js';
 import type { UserCredentials } from '../credentials/user-credentials.js';
 import type { HttpOptions } from '../http/types.js';
 import {
   buildAuthorizationUrl,
   parseAuthorizationResponse,
   type AuthorizationParams,
-} from './authorization.js';
+} from '../oauth/authorization-url.js';
 import { parseClientSecrets, readClientSecretsFile, type ClientConfig } from './client-secrets.js';
-import { GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL } from './endpoints.js';
-import { codeChallengeS256, createCodeVerifier, createState } from './pkce.js';
-import { credentialsFromLogin } from './token-credentials.js';
+import { GOOGLE_AUTH_URL } from '../oauth/google-endpoints.js';
+import { codeChallengeS256, createCodeVerifier, createState } from '../oauth/pkce.js';
+import { checkFlowOptions, credentialsFromLogin } from './token-credentials.js';
 
 /** Options of {@link Flow}. */
 export interface FlowOptions {
@@ -27,6 +29,10 @@ export interface FlowOptions {
   authUri?: string;
   /** Token endpoint. Default Google's. */
   tokenUri?: string;
+  /** How the client authenticates at the token endpoint. Default `client_secret_post` (Google's). */
+  clientAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
+  /** Allows plain-http endpoints off the loopback interface: for test setups only. */
+  allowInsecureHttp?: boolean;
   /** Proof Key for Code Exchange (S256). Default true; turn off only for servers that reject it. */
   pkce?: boolean;
   /** Timeout and retries of the code exchange (and of the credentials it returns). */
@@ -96,18 +102,21 @@ export class Flow {
   readonly tokenUri: string;
   readonly redirectUri?: string;
   readonly #options: Readonly<FlowOptions>;
+  readonly #client: ClientAuthConfig;
 
   constructor(options: FlowOptions) {
-    if (!options.clientId) throw new InvalidOptionsError('Flow: clientId is required');
-    const scopes = normalizeScopes(options.scopes);
-    if (scopes.length === 0) {
-      throw new InvalidOptionsError('Flow: scopes is empty (ask for at least one scope)');
-    }
+    const checked = checkFlowOptions('Flow', options);
+    this.#client = checked.client;
     this.#options = Object.freeze({ ...options });
     this.clientId = options.clientId;
-    this.scopes = Object.freeze(scopes);
-    this.authUri = options.authUri ?? GOOGLE_AUTH_URL;
-    this.tokenUri = options.tokenUri ?? GOOGLE_TOKEN_URL;
+    this.scopes = Object.freeze(checked.scopes);
+    this.tokenUri = checked.tokenUri;
+    // The authorization URL is opened in the user's browser: only https (or loopback http).
+    this.authUri = checkEndpointUrl(
+      options.authUri ?? GOOGLE_AUTH_URL,
+      'Flow: authUri',
+      options.allowInsecureHttp,
+    );
     this.redirectUri = options.redirectUri;
   }
 
@@ -168,23 +177,23 @@ export class Flow {
     }
     const http = { ...this.#options.http, signal: options.signal ?? this.#options.http?.signal };
     const receivedAt = this.#now();
-    const response = await requestToken(
-      this.tokenUri,
-      {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: redirectUri,
-        client_id: this.clientId,
-        client_secret: this.#options.clientSecret,
-        code_verifier: options.codeVerifier,
-      },
-      { http },
+    const params = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: options.codeVerifier,
+    };
+    const response = await sendGrant(
+      { url: this.tokenUri, params, client: this.#client },
+      parseTokenResponse,
+      http,
     );
     return credentialsFromLogin(
       response,
       {
         clientId: this.clientId,
         clientSecret: this.#options.clientSecret,
+        clientAuthMethod: this.#options.clientAuthMethod,
         tokenUri: this.tokenUri,
         http: this.#options.http,
       },

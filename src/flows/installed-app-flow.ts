@@ -1,5 +1,5 @@
 import type { UserCredentials } from '../credentials/user-credentials.js';
-import type { AuthorizationParams } from './authorization.js';
+import type { AuthorizationParams } from '../oauth/authorization-url.js';
 import { openInBrowser, type BrowserOpener } from './browser.js';
 import { Flow } from './flow.js';
 import { LoopbackServer, type LoopbackHost } from './loopback-server.js';
@@ -61,16 +61,18 @@ export class InstalledAppFlow extends Flow {
     try {
       const request = this.authorizationUrl({ ...params, redirectUri: server.redirectUri });
       const waitSignal = signal ? AbortSignal.any([signal, done.signal]) : done.signal;
-      const received = server.receive({ timeoutMs, signal: waitSignal }, (query) =>
-        this.fetchToken(
-          { authorizationResponse: query },
-          {
-            state: request.state,
-            codeVerifier: request.codeVerifier,
-            redirectUri: request.redirectUri,
-            signal,
-          },
-        ),
+      const received = server.receive(
+        { timeoutMs, state: request.state, signal: waitSignal },
+        (query) =>
+          this.fetchToken(
+            { authorizationResponse: query },
+            {
+              state: request.state,
+              codeVerifier: request.codeVerifier,
+              redirectUri: request.redirectUri,
+              signal,
+            },
+          ),
       );
       received.catch(() => undefined);
       const opened = openBrowser && (await browserOpener(request.url));

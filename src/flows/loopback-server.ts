@@ -3,12 +3,27 @@ import type { AddressInfo } from 'node:net';
 import { AbortedError, AuthError, InvalidOptionsError, TimeoutError } from '../errors.js';
 import { alreadyHandledPage, failurePage, notFoundPage, successPage } from './callback-page.js';
 
+/** setTimeout's longest delay; a longer one fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A redirect with another login's state: answered, never allowed to end this login. */
+class StateMismatchError extends AuthError {
+  constructor() {
+    super(
+      'ERR_STATE_MISMATCH',
+      'this redirect does not belong to the login in progress (state mismatch); the login is still waiting',
+    );
+  }
+}
+
 /** A loopback interface name a redirect URI may use (RFC 8252 §7.3). */
 export type LoopbackHost = '127.0.0.1' | 'localhost';
 
 /** What {@link LoopbackServer.receive} waits with. */
 export interface ReceiveOptions {
   timeoutMs: number;
+  /** The state of this login: a redirect carrying another (or none) is answered 400 and ignored. */
+  state: string;
   signal?: AbortSignal;
 }
 
@@ -57,9 +72,10 @@ export class LoopbackServer {
   }
 
   /**
-   * Waits for the browser to land on the redirect URI with `code`, `error` or `state`, hands the
-   * query to `complete`, and answers the browser with a success or failure page according to its
-   * outcome. Other requests (a favicon, a stray path) get a 404 and are otherwise ignored.
+   * Waits for the browser to land on the redirect URI with this login's `state`, hands the query
+   * to `complete`, and answers the browser with a success or failure page according to its
+   * outcome. Other requests (a favicon, a stray path) get a 404, and a redirect with another
+   * state a 400; both are otherwise ignored, so a stray or hostile request cannot end the login.
    * Rejects with `ERR_TIMEOUT` or `ERR_ABORTED` when no redirect comes in time.
    */
   receive<T>(
@@ -67,6 +83,15 @@ export class LoopbackServer {
     complete: (params: URLSearchParams) => Promise<T>,
   ): Promise<T> {
     const path = new URL(this.redirectUri).pathname;
+    if (!(
+      Number.isInteger(options.timeoutMs) &&
+      options.timeoutMs > 0 &&
+      options.timeoutMs <= MAX_TIMEOUT_MS
+    )) {
+      throw new InvalidOptionsError(
+        `timeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (about 24 days)`,
+      );
+    }
     return new Promise<T>((resolve, reject) => {
       let handling = false;
       let settled = false;
@@ -99,6 +124,9 @@ export class LoopbackServer {
           url.pathname === path &&
           (params.has('code') || params.has('error') || params.has('state'));
         if (!isRedirect) return void respond(res, 404, notFoundPage());
+        if (params.get('state') !== options.state) {
+          return void respond(res, 400, failurePage(new StateMismatchError()));
+        }
         if (handling) return void respond(res, 409, alreadyHandledPage());
         handling = true;
         clearTimeout(timer);

@@ -1,8 +1,8 @@
-import { buildTokenRequest } from '../credentials/token-endpoint.js';
+import { buildTokenRequest } from '../oauth/token-endpoint.js';
 import { exchange } from '../http/exchange.js';
 import { responseError } from '../http/response-error.js';
 import type { HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';
-import { GOOGLE_REVOKE_URL } from './endpoints.js';
+import { GOOGLE_REVOKE_URL } from '../oauth/google-endpoints.js';
 
 /** Options of {@link revoke}. */
 export interface RevokeOptions {

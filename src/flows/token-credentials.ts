@@ -1,5 +1,9 @@
-import { TokenResponseError } from '../errors.js';
-import type { TokenResponse } from '../credentials/token-endpoint.js';
+import { InvalidOptionsError, TokenResponseError } from '../errors.js';
+import { normalizeScopes } from '../credentials/credentials.js';
+import { clientAuthConfig, type ClientAuthConfig } from '../oauth/client-auth.js';
+import { checkEndpointUrl } from '../oauth/endpoint-url.js';
+import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
+import type { TokenResponse } from '../oauth/token-endpoint.js';
 import { UserCredentials } from '../credentials/user-credentials.js';
 import type { HttpOptions } from '../http/types.js';
 import { describeUrl } from '../http/send.js';
@@ -8,8 +12,43 @@ import { describeUrl } from '../http/send.js';
 export interface FlowClient {
   clientId: string;
   clientSecret?: string;
+  clientAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
   tokenUri: string;
   http?: HttpOptions;
+}
+
+/** What every Google flow is given, checked once when the flow is created. */
+export interface FlowClientOptions {
+  clientId: string;
+  clientSecret?: string;
+  clientAuthMethod?: FlowClient['clientAuthMethod'];
+  scopes: string | readonly string[];
+  tokenUri?: string;
+  allowInsecureHttp?: boolean;
+}
+
+/**
+ * Checks a flow's client id, scopes, client authentication (default `client_secret_post`, as
+ * Google expects) and token endpoint (https, or loopback http).
+ */
+export function checkFlowOptions(
+  flow: string,
+  options: FlowClientOptions,
+): { client: ClientAuthConfig; scopes: string[]; tokenUri: string } {
+  if (!options.clientId) throw new InvalidOptionsError(`${flow}: clientId is required`);
+  const scopes = normalizeScopes(options.scopes);
+  if (scopes.length === 0) {
+    throw new InvalidOptionsError(`${flow}: scopes is empty (ask for at least one scope)`);
+  }
+  return {
+    client: clientAuthConfig(options, flow, 'client_secret_post'),
+    scopes,
+    tokenUri: checkEndpointUrl(
+      options.tokenUri ?? GOOGLE_TOKEN_URL,
+      `${flow}: tokenUri`,
+      options.allowInsecureHttp,
+    ),
+  };
 }
 
 /**
@@ -33,6 +72,7 @@ export function credentialsFromLogin(
   return new UserCredentials({
     clientId: client.clientId,
     clientSecret: client.clientSecret,
+    clientAuthMethod: client.clientAuthMethod,
     refreshToken: response.refreshToken,
     tokenUri: client.tokenUri,
     http: client.http,

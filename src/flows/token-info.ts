@@ -1,10 +1,10 @@
 import { TokenResponseError } from '../errors.js';
-import { buildTokenRequest } from '../credentials/token-endpoint.js';
+import { buildTokenRequest } from '../oauth/token-endpoint.js';
 import { exchange } from '../http/exchange.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
 import type { HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';
-import { GOOGLE_TOKEN_INFO_URL } from './endpoints.js';
+import { GOOGLE_TOKEN_INFO_URL } from '../oauth/google-endpoints.js';
 
 /** What the token-info endpoint says about an access token. */
 export interface TokenInfo {

@@ -12,7 +12,11 @@ export function exchange<T>(
   options: HttpOptions = {},
 ): Promise<T> {
   return withRetry(
-    async () => parse(await sendRequest(request, options)),
+    async () => {
+      const response = await sendRequest(request, options);
+      if (request.secrets) response.sentSecrets = request.secrets;
+      return parse(response);
+    },
     options.retry,
     options.signal,
   );

@@ -7,7 +7,8 @@ import type { HttpResponse } from './types.js';
  * Turns a failed response into a typed error: an {@link OAuthError} when the body is an OAuth
  * error object (`{"error": "...", "error_description": "..."}`), else an {@link HttpError}.
  * This is the one place server text enters an error message, so it is redacted and cut to a
- * short excerpt here: an error body of any size costs time linear in its length and no more.
+ * short excerpt here: token-shaped text and the exact secret values the request carried
+ * (`response.sentSecrets`) are redacted; an error body of any size costs time linear in its length.
  */
 export function responseError(
   response: HttpResponse,
@@ -15,7 +16,8 @@ export function responseError(
   what: string,
   knownSecrets: readonly string[] = [],
 ): OAuthError | HttpError {
-  const clean = (text: string) => excerpt(text, knownSecrets);
+  const secrets = response.sentSecrets ? [...knownSecrets, ...response.sentSecrets] : knownSecrets;
+  const clean = (text: string) => excerpt(text, secrets);
   const where = describeUrl(url);
   const retryAfterSec = parseRetryAfter(response.headers.get('retry-after'));
   const oauth = oauthErrorBody(response.body);

@@ -10,6 +10,8 @@ export interface HttpRequest {
   clientCertificate?: ClientCertificate;
   /** Never through a proxy, whatever the environment says (the metadata server). */
   direct?: boolean;
+  /** Secret values the request carries (client secret, refresh token, assertion ...). */
+  secrets?: readonly string[];
 }
 
 /** A client certificate for mutual TLS. */
@@ -29,6 +31,8 @@ export interface HttpResponse {
   status: number;
   headers: ResponseHeaders;
   body: string;
+  /** The request's {@link HttpRequest.secrets}: an error made from this response redacts them. */
+  sentSecrets?: readonly string[];
 }
 
 /** How one kind of request is bounded and carried: timeout, retries, and the wire. */

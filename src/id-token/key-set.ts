@@ -78,7 +78,7 @@ export async function parseKeySetResponse(
     format === 'jwks'
       ? await jwksKeys(json as Record<string, unknown>, url)
       : await pemKeys(json as Record<string, unknown>);
-  return { keys, maxAgeSec: maxAge(response.headers) };
+  return { keys, maxAgeSec: cacheLifetimeSec(response.headers) };
 }
 
 async function jwksKeys(
@@ -109,7 +109,8 @@ async function pemKeys(json: Record<string, unknown>): Promise<Map<string, Verif
   return keys;
 }
 
-function maxAge(headers: ResponseHeaders): number | undefined {
+/** Seconds a response may be kept: Cache-Control max-age less Age; undefined without max-age. */
+export function cacheLifetimeSec(headers: ResponseHeaders): number | undefined {
   const match = /(?:^|,)\s*max-age\s*=\s*"?(\d+)"?/i.exec(headers.get('cache-control') ?? '');
   if (!match) return undefined;
   const age = Number(headers.get('age') ?? 0);

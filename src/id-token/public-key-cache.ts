@@ -13,9 +13,9 @@ import {
 /** Options for {@link PublicKeyCache}. */
 export interface PublicKeyCacheOptions {
   /**
-   * The shortest time between two fetches of one URL, in milliseconds, whatever the reason: a
-   * token with an unknown `kid` triggers a refetch only this long after the last one, so a flood
-   * of forged key ids cannot hammer the key endpoint. Default 30 000.
+   * The shortest time between two fetches of one URL caused by unknown key ids, in milliseconds:
+   * the first unknown `kid` refetches at once, the next only this long after it, so a flood of
+   * forged key ids cannot hammer the key endpoint. Default 30 000.
    */
   minRefetchIntervalMs?: number;
   /** How long to keep a key set whose response had no Cache-Control max-age. Default 300 s. */
@@ -32,15 +32,16 @@ interface CachedKeySet {
   keys: Map<string, VerificationKey>;
   /** Epoch ms at which the set is fetched again before use. */
   expiresAt: number;
-  /** Epoch ms of the last fetch started for this URL. */
-  fetchedAt: number;
+  /** Epoch ms of the last fetch started because a token named a key the set lacked. */
+  missFetchedAt: number;
 }
 
 /**
  * Public keys of ID-token issuers, per key URL: fetched on first use, parsed once into
- * KeyObjects, kept for the response's Cache-Control max-age, refetched (at most once per
- * {@link PublicKeyCacheOptions.minRefetchIntervalMs}) when a token names a key id the cached set
- * lacks, as happens right after a key rotation. Concurrent fetches of one URL share one request.
+ * KeyObjects, kept for the response's Cache-Control max-age, and refetched at once when a token
+ * names a key id the cached set lacks, as happens right after a key rotation; further misses
+ * refetch at most once per {@link PublicKeyCacheOptions.minRefetchIntervalMs}, so a flood of
+ * forged key ids costs a bounded number of fetches. Concurrent fetches of one URL share one request.
  *
  * Keys belong to the URL they were fetched from: a key published for IAP never verifies a token
  * checked against Google's sign-in keys.
@@ -79,15 +80,22 @@ export class PublicKeyCache {
 
   /**
    * The key `kid` published at `url`, fetching the set when it is missing or stale, or when it
-   * lacks `kid` and was last fetched at least the minimum refetch interval ago. Throws
+   * lacks `kid` and no miss has refetched it within the minimum refetch interval. Throws
    * `ERR_ID_TOKEN_KEY_NOT_FOUND` when the (re)fetched set has no such key.
    */
   async get(url: string, format: KeySetFormat, kid: string): Promise<VerificationKey> {
     let set = this.#sets.get(url);
     const now = this.#clock();
     const stale = set === undefined || now >= set.expiresAt;
-    const mayRefetch = set === undefined || now - set.fetchedAt >= this.#minRefetchIntervalMs;
-    if (stale || (!set?.keys.has(kid) && mayRefetch)) set = await this.#fetch(url, format);
+    const mayRefetch = set === undefined || now - set.missFetchedAt >= this.#minRefetchIntervalMs;
+    if (stale) {
+      set = await this.#fetch(url, format);
+    } else if (!set!.keys.has(kid) && mayRefetch) {
+      // The first miss refetches at once (a rotated key verifies on its first use); the next
+      // ones wait for the interval, whether this fetch succeeds or fails.
+      set!.missFetchedAt = now;
+      set = await this.#fetch(url, format);
+    }
     const key = set?.keys.get(kid);
     if (key) return key;
     throw new AuthError(
@@ -113,8 +121,6 @@ export class PublicKeyCache {
   async #download(url: string, format: KeySetFormat): Promise<CachedKeySet> {
     const fetchedAt = this.#clock();
     const previous = this.#sets.get(url);
-    // A failed fetch still counts against the interval, so a failing endpoint is not retried by every token.
-    if (previous) previous.fetchedAt = fetchedAt;
     const { keys, maxAgeSec } = await exchange(
       buildKeySetRequest(url),
       (response) => parseKeySetResponse(response, url, format),
@@ -124,7 +130,11 @@ export class PublicKeyCache {
       (maxAgeSec ?? this.#defaultMaxAgeSec) * 1000,
       this.#minRefetchIntervalMs,
     );
-    const set = { keys, fetchedAt, expiresAt: fetchedAt + lifetimeMs };
+    const set = {
+      keys,
+      missFetchedAt: previous?.missFetchedAt ?? Number.NEGATIVE_INFINITY,
+      expiresAt: fetchedAt + lifetimeMs,
+    };
     this.#sets.set(url, set);
     return set;
   }

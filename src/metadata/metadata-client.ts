@@ -1,8 +1,7 @@
 import { AuthError, HttpError, OAuthError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
 import type { HttpOptions } from '../http/types.js';
-import { DEFAULT_UNIVERSE_DOMAIN } from '../credentials/credentials.js';
-import { definedOnly } from '../credentials/credentials-file.js';
+import { DEFAULT_UNIVERSE_DOMAIN, definedOnly } from '../options.js';
 import { detectionModeFromEnv, type DetectionMode } from './detection.js';
 import type { Environment } from './environment.js';
 import { metadataHosts, type MetadataHosts } from './hosts.js';

@@ -1,7 +1,7 @@
 import { AuthError, InvalidOptionsError, redactSecrets } from '../errors.js';
 import { randomBase64url } from '../platform/random.js';
-import { parseAuthorizationResponse } from '../flows/authorization.js';
-import { codeChallengeS256, createCodeVerifier, createState } from '../flows/pkce.js';
+import { parseAuthorizationResponse } from './authorization-url.js';
+import { codeChallengeS256, createCodeVerifier, createState } from './pkce.js';
 
 /** Options of an authorization request; any other key is sent as an extra parameter. */
 export interface AuthorizationRequestOptions {
@@ -89,10 +89,17 @@ export function readAuthorizationCallback(
   currentUrl: string | URL,
   expectedState: string,
   expectedIssuer?: string,
+  issRequired = false,
 ): string {
   const params = new URL(currentUrl).searchParams;
   const code = parseAuthorizationResponse(params, expectedState);
   const issuer = params.get('iss');
+  if (issuer === null && issRequired) {
+    throw new AuthError(
+      'ERR_AUTHORIZATION',
+      `the authorization response has no iss parameter, which ${expectedIssuer ?? 'the provider'} promises on every response (RFC 9207; a mix-up attack or a misconfigured provider)`,
+    );
+  }
   if (issuer !== null && expectedIssuer !== undefined && issuer !== expectedIssuer) {
     throw new AuthError(
       'ERR_AUTHORIZATION',

@@ -26,10 +26,72 @@ export interface ClientAuthConfig {
   clock: () => number;
 }
 
-/** Parameters and headers that authenticate one request. */
+/** Parameters and headers that authenticate one request, and the secret values they carry. */
 export interface ClientAuthentication {
   params: Record<string, string>;
   headers: Record<string, string>;
+  /** What must never reach an error message, even when a server echoes it. */
+  secrets: string[];
+}
+
+/** How a client is configured to authenticate, as options name it. */
+export interface ClientAuthOptions {
+  clientId: string;
+  clientSecret?: string;
+  clientAuthMethod?: ClientAuthMethod;
+  privateKey?: ClientPrivateKey;
+  privateKeyId?: string;
+  clientAssertionAlg?: string;
+  clock?: () => number;
+}
+
+const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'none',
+];
+const SECRET_METHODS: readonly ClientAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+];
+
+/**
+ * Checks client-authentication options once, when they are given. Without `clientAuthMethod`,
+ * a key means `private_key_jwt`, a secret `secretMethod` (RFC 6749 prefers Basic; Google's
+ * flows send the secret in the form), and neither `none`.
+ */
+export function clientAuthConfig(
+  options: ClientAuthOptions,
+  where: string,
+  secretMethod: 'client_secret_basic' | 'client_secret_post' = 'client_secret_basic',
+): ClientAuthConfig {
+  const method =
+    options.clientAuthMethod ??
+    (options.privateKey ? 'private_key_jwt' : options.clientSecret ? secretMethod : 'none');
+  if (!CLIENT_AUTH_METHODS.includes(method)) {
+    throw new InvalidOptionsError(
+      `${where}: clientAuthMethod ${JSON.stringify(String(method)).slice(0, 40)} is unknown (use one of ${CLIENT_AUTH_METHODS.join(', ')})`,
+    );
+  }
+  if (SECRET_METHODS.includes(method) && !options.clientSecret) {
+    throw new InvalidOptionsError(`${where}: clientAuthMethod ${method} needs a clientSecret`);
+  }
+  if (method === 'private_key_jwt' && !options.privateKey) {
+    throw new InvalidOptionsError(`${where}: clientAuthMethod private_key_jwt needs a privateKey`);
+  }
+  return {
+    clientId: options.clientId,
+    method,
+    clientSecret: options.clientSecret,
+    privateKey:
+      method === 'private_key_jwt' ? parseClientPrivateKey(options.privateKey!) : undefined,
+    privateKeyId: options.privateKeyId,
+    assertionAlg: options.clientAssertionAlg,
+    clock: options.clock ?? Date.now,
+  };
 }
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -45,32 +107,36 @@ export async function authenticateClient(
   audience: string,
 ): Promise<ClientAuthentication> {
   switch (config.method) {
-    case 'client_secret_basic':
+    case 'client_secret_basic': {
+      const secret = config.clientSecret as string;
+      const basic = encodeBase64(`${formEncode(config.clientId)}:${formEncode(secret)}`);
       return {
         params: {},
-        headers: {
-          authorization: `Basic ${encodeBase64(
-            `${formEncode(config.clientId)}:${formEncode(config.clientSecret as string)}`,
-          )}`,
-        },
+        headers: { authorization: `Basic ${basic}` },
+        secrets: [secret, formEncode(secret), basic],
       };
+    }
     case 'client_secret_post':
       return {
         params: { client_id: config.clientId, client_secret: config.clientSecret as string },
         headers: {},
+        secrets: [config.clientSecret as string],
       };
     case 'client_secret_jwt':
-    case 'private_key_jwt':
+    case 'private_key_jwt': {
+      const assertion = await clientAssertion(config, audience);
       return {
         params: {
           client_id: config.clientId,
           client_assertion_type: ASSERTION_TYPE,
-          client_assertion: await clientAssertion(config, audience),
+          client_assertion: assertion,
         },
         headers: {},
+        secrets: config.clientSecret ? [assertion, config.clientSecret] : [assertion],
       };
+    }
     case 'none':
-      return { params: { client_id: config.clientId }, headers: {} };
+      return { params: { client_id: config.clientId }, headers: {}, secrets: [] };
   }
 }
 

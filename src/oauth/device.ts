@@ -1,7 +1,6 @@
 import { AbortedError, AuthError, OAuthError } from '../errors.js';
-import type { DeviceAuthorizationResponse } from '../flows/device-authorization.js';
 import { sleep as defaultSleep } from '../http/retry.js';
-import type { OAuthTokens } from './tokens.js';
+import { MAX_POLL_INTERVAL_SEC, type DeviceAuthorizationResponse } from './device-authorization.js';
 
 /** RFC 8628 §3.5: `slow_down` adds five seconds to the interval, for good. */
 const SLOW_DOWN_SEC = 5;
@@ -24,23 +23,27 @@ export interface DevicePollOptions {
 }
 
 /**
- * Polls until the user finishes (RFC 8628 §3.4–3.5): waits `interval` seconds before each
- * request, keeps going on `authorization_pending`, adds five seconds for good on `slow_down`,
- * and stops with `ERR_ACCESS_DENIED` on `access_denied` and `ERR_DEVICE_CODE_EXPIRED` on
- * `expired_token` or when the code's lifetime has passed.
+ * The one device-code poller (RFC 8628 §3.4–3.5), for `DeviceFlow` and `OAuthProvider`: waits
+ * `interval` seconds before each request, keeps going on `authorization_pending`, adds five
+ * seconds for good on `slow_down` (never past {@link MAX_POLL_INTERVAL_SEC}), and stops with
+ * `ERR_ACCESS_DENIED` on `access_denied`, and with `ERR_DEVICE_CODE_EXPIRED` on `expired_token`
+ * or before a wait that would outlive the code.
  */
-export async function pollForDeviceToken(
-  authorization: PendingDeviceLogin,
-  requestToken: () => Promise<OAuthTokens>,
+export async function pollForDeviceToken<T>(
+  authorization: Pick<PendingDeviceLogin, 'interval' | 'expiresAt'>,
+  requestToken: () => Promise<T>,
   now: () => number,
   options: DevicePollOptions = {},
-): Promise<OAuthTokens> {
+): Promise<T> {
   const sleep = options.sleep ?? defaultSleep;
-  let interval = authorization.interval;
+  let interval = Math.min(authorization.interval, MAX_POLL_INTERVAL_SEC);
   for (;;) {
-    if (options.signal?.aborted) throw new AbortedError('device authorization polling was aborted');
-    if (now() + interval * 1000 >= authorization.expiresAt) throw expired();
+    if (options.signal?.aborted) throw aborted();
+    if (now() + interval * 1000 >= authorization.expiresAt) {
+      throw expired('its lifetime passed');
+    }
     await sleep(interval * 1000, options.signal);
+    if (options.signal?.aborted) throw aborted();
     try {
       return await requestToken();
     } catch (error) {
@@ -49,16 +52,16 @@ export async function pollForDeviceToken(
         case 'authorization_pending':
           continue;
         case 'slow_down':
-          interval += SLOW_DOWN_SEC;
+          interval = Math.min(interval + SLOW_DOWN_SEC, MAX_POLL_INTERVAL_SEC);
           continue;
         case 'access_denied':
           throw new OAuthError(
-            'the user denied the device authorization request',
-            { error: error.error, errorDescription: error.errorDescription, status: error.status },
+            'the user declined the device login (access_denied); start the login again to retry',
+            details(error),
             'ERR_ACCESS_DENIED',
           );
         case 'expired_token':
-          throw expired();
+          throw expired('the server reports expired_token', details(error));
         default:
           throw error;
       }
@@ -66,9 +69,22 @@ export async function pollForDeviceToken(
   }
 }
 
-function expired(): AuthError {
-  return new AuthError(
-    'ERR_DEVICE_CODE_EXPIRED',
-    'the device code expired before the user finished; start the device login again',
-  );
+function details(error: OAuthError) {
+  return {
+    error: error.error,
+    errorDescription: error.errorDescription,
+    status: error.status,
+    endpoint: error.endpoint,
+  };
+}
+
+function aborted(): AbortedError {
+  return new AbortedError('device authorization polling was aborted');
+}
+
+function expired(why: string, from?: ReturnType<typeof details>): AuthError {
+  const message = `the device code expired before the user approved (${why}); start the device login again`;
+  return from
+    ? new OAuthError(message, from, 'ERR_DEVICE_CODE_EXPIRED')
+    : new AuthError('ERR_DEVICE_CODE_EXPIRED', message);
 }

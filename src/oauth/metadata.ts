@@ -20,6 +20,8 @@ export interface ProviderMetadata {
   deviceAuthorizationUrl?: string;
   /** Algorithms the server signs ID tokens with. */
   idTokenSigningAlgValuesSupported?: string[];
+  /** RFC 9207: the server puts `iss` on every authorization response, so one without is refused. */
+  authorizationResponseIssParameterSupported?: boolean;
 }
 
 /** The endpoint fields of {@link ProviderMetadata}, paired with their discovery names. */
@@ -46,6 +48,9 @@ export function metadataFromDiscovery(json: Record<string, unknown>): ProviderMe
   const algs = json.id_token_signing_alg_values_supported;
   if (Array.isArray(algs) && algs.every((alg) => typeof alg === 'string')) {
     metadata.idTokenSigningAlgValuesSupported = algs;
+  }
+  if (json.authorization_response_iss_parameter_supported === true) {
+    metadata.authorizationResponseIssParameterSupported = true;
   }
   return metadata;
 }

@@ -3,7 +3,7 @@ import {
   GOOGLE_DEVICE_AUTHORIZATION_URL,
   GOOGLE_REVOKE_URL,
   GOOGLE_TOKEN_URL,
-} from '../flows/endpoints.js';
+} from './google-endpoints.js';
 import type { OAuthProviderOptions } from './provider-options.js';
 
 /** A provider's settings without the client's own (id, secret, keys). */

@@ -1,5 +1,6 @@
 import { InvalidOptionsError } from '../errors.js';
 import { discover, discoveryUrl, issuerFromMetadataUrl } from './discovery.js';
+import { checkEndpointUrl } from './endpoint-url.js';
 import { ENDPOINT_FIELDS, type ProviderEndpoint, type ProviderMetadata } from './metadata.js';
 import type { OAuthProviderOptions } from './provider-options.js';
 
@@ -52,7 +53,12 @@ export class ProviderMetadataSource {
         `provider ${this.#name} has no ${ENDPOINT_FIELDS[endpoint]}: set the ${endpoint} option`,
       );
     }
-    return url;
+    // Discovered endpoints are checked here, before the first connection to them.
+    return checkEndpointUrl(
+      url,
+      `provider ${this.#name}: ${ENDPOINT_FIELDS[endpoint]}`,
+      this.#options.allowInsecureHttp,
+    );
   }
 
   #configured(): ProviderMetadata {

@@ -1,13 +1,14 @@
 import { InvalidOptionsError } from '../errors.js';
 import type { HttpOptions } from '../http/types.js';
 import {
-  parseClientPrivateKey,
+  clientAuthConfig,
   type ClientAuthConfig,
   type ClientAuthMethod,
   type ClientPrivateKey,
 } from './client-auth.js';
 import { ASYMMETRIC_ALGORITHMS } from './id-token-claims.js';
-import type { ProviderEndpoint } from './metadata.js';
+import { checkEndpointUrl } from './endpoint-url.js';
+import { ENDPOINT_FIELDS, type ProviderEndpoint } from './metadata.js';
 
 /**
  * How to reach one provider and who the client is. Give `issuer` (discovery at
@@ -51,15 +52,14 @@ export interface OAuthProviderOptions extends Partial<Record<ProviderEndpoint, s
   scope?: string | readonly string[];
   /** Timeout and retries of every request to the provider. */
   http?: HttpOptions;
+  /**
+   * Allows plain-http endpoints on hosts other than loopback, for test setups only (a container
+   * network, say). Without it, every endpoint must be https or http on 127.0.0.1/localhost/[::1].
+   */
+  allowInsecureHttp?: boolean;
   /** Source of the current time in epoch milliseconds; for tests. */
   clock?: () => number;
 }
-
-const SECRET_METHODS: readonly ClientAuthMethod[] = [
-  'client_secret_basic',
-  'client_secret_post',
-  'client_secret_jwt',
-];
 
 /** Checks the options once and derives client authentication from them. */
 export function clientAuthFromOptions(options: OAuthProviderOptions): ClientAuthConfig {
@@ -75,29 +75,17 @@ export function clientAuthFromOptions(options: OAuthProviderOptions): ClientAuth
       `${where}: give issuer or serverMetadataUrl (for discovery), or the endpoint URLs`,
     );
   }
-  const method =
-    options.clientAuthMethod ??
-    (options.privateKey
-      ? 'private_key_jwt'
-      : options.clientSecret
-        ? 'client_secret_basic'
-        : 'none');
-  if (SECRET_METHODS.includes(method) && !options.clientSecret) {
-    throw new InvalidOptionsError(`${where}: clientAuthMethod ${method} needs a clientSecret`);
+  const urls: Array<[string, string | undefined]> = [
+    ['issuer', options.issuer],
+    ['serverMetadataUrl', options.serverMetadataUrl],
+    ...(Object.keys(ENDPOINT_FIELDS) as ProviderEndpoint[]).map(
+      (endpoint): [string, string | undefined] => [endpoint, options[endpoint]],
+    ),
+  ];
+  for (const [name, url] of urls) {
+    if (url !== undefined) checkEndpointUrl(url, `${where}: ${name}`, options.allowInsecureHttp);
   }
-  if (method === 'private_key_jwt' && !options.privateKey) {
-    throw new InvalidOptionsError(`${where}: clientAuthMethod private_key_jwt needs a privateKey`);
-  }
-  return {
-    clientId: options.clientId,
-    method,
-    clientSecret: options.clientSecret,
-    privateKey:
-      method === 'private_key_jwt' ? parseClientPrivateKey(options.privateKey!) : undefined,
-    privateKeyId: options.privateKeyId,
-    assertionAlg: options.clientAssertionAlg,
-    clock: options.clock ?? Date.now,
-  };
+  return clientAuthConfig(options, where);
 }
 
 /**

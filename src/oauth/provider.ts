@@ -1,4 +1,3 @@
-import { buildTokenRequest } from '../credentials/token-endpoint.js';
 import { AuthError, InvalidOptionsError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
 import type { HttpResponse } from '../http/types.js';
@@ -9,12 +8,10 @@ import {
   type AuthorizationRequestOptions,
   type SavedAuthorization,
 } from './authorization.js';
-import { authenticateClient, type ClientAuthConfig } from './client-auth.js';
+import type { ClientAuthConfig } from './client-auth.js';
+import { sendGrant } from './token-grant.js';
 import { pollForDeviceToken, type DevicePollOptions, type PendingDeviceLogin } from './device.js';
-import {
-  DEVICE_CODE_GRANT,
-  parseDeviceAuthorizationResponse,
-} from '../flows/device-authorization.js';
+import { DEVICE_CODE_GRANT, parseDeviceAuthorizationResponse } from './device-authorization.js';
 import { verifyIdToken, type IdTokenClaims } from './id-token-claims.js';
 import {
   introspectionParams,
@@ -31,7 +28,6 @@ import {
   type OAuthProviderOptions,
 } from './provider-options.js';
 import { parseRevocationResponse, revocationParams, type TokenTypeHint } from './revocation.js';
-import { ProviderSession, type ProviderSessionOptions } from './session.js';
 import { parseOAuthTokens, type OAuthTokens } from './tokens.js';
 import { buildUserInfoRequest, parseUserInfoResponse, type UserInfo } from './userinfo.js';
 
@@ -98,9 +94,13 @@ export class OAuthProvider {
    * against the provider's keys, including the nonce saved at the redirect.
    */
   async handleCallback(currentUrl: string | URL, saved: SavedAuthorization): Promise<LoginResult> {
-    const { issuer, serverMetadataUrl } = this.#options;
-    const expectedIssuer = issuer ?? (serverMetadataUrl && (await this.#metadata.all()).issuer);
-    const code = readAuthorizationCallback(currentUrl, saved.state, expectedIssuer);
+    const metadata = await this.#metadata.covering(['authorizationUrl', 'tokenUrl']);
+    const code = readAuthorizationCallback(
+      currentUrl,
+      saved.state,
+      metadata.issuer,
+      metadata.authorizationResponseIssParameterSupported === true,
+    );
     const tokens = await this.#grant({
       grant_type: 'authorization_code',
       code,
@@ -164,18 +164,27 @@ export class OAuthProvider {
 
   /**
    * New tokens from a refresh token (RFC 6749 §6). When the server does not rotate the refresh
-   * token, the one given stays in the result; a returned ID token is verified.
+   * token, the one given stays in the result; a returned ID token is verified, and its `sub`
+   * must be `expectedSubject` (the first ID token's) when given (OpenID Connect Core §12.2).
    */
   async refresh(
     refreshToken: string,
-    options: { scope?: string | readonly string[] } = {},
+    options: { scope?: string | readonly string[]; expectedSubject?: string } = {},
   ): Promise<OAuthTokens> {
     const tokens = await this.#grant({
       grant_type: 'refresh_token',
       refresh_token: refreshToken,
       scope: options.scope === undefined ? undefined : this.#scope(options.scope),
     });
-    if (tokens.idToken) await this.verifyIdToken(tokens.idToken);
+    if (tokens.idToken) {
+      const claims = await this.verifyIdToken(tokens.idToken);
+      if (options.expectedSubject !== undefined && claims.sub !== options.expectedSubject) {
+        throw new AuthError(
+          'ERR_ID_TOKEN_INVALID',
+          `${this.name} refreshed the tokens with an ID token for another user (sub differs from the login's); log the user in again`,
+        );
+      }
+    }
     return { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
   }
 
@@ -226,45 +235,35 @@ export class OAuthProvider {
     return { tokens, claims };
   }
 
-  /** A session holding `tokens`: authorized fetches that refresh before expiry and on 401. */
-  session(
-    tokens: OAuthTokens,
-    options: Omit<ProviderSessionOptions, 'provider' | 'tokens'> = {},
-  ): ProviderSession {
-    return new ProviderSession({ ...options, provider: this, tokens });
-  }
-
   toJSON(): Record<string, unknown> {
     return { name: this.name, issuer: this.#options.issuer, clientId: this.clientId };
   }
 
   async #grant(params: Record<string, string | undefined>): Promise<OAuthTokens> {
-    const url = await this.#metadata.endpoint('tokenUrl');
-    const auth = await authenticateClient(this.#clientAuth, await this.#assertionAudience(url));
     const sentAt = this.#now();
-    return exchange(
-      buildTokenRequest(url, { ...params, ...auth.params }, auth.headers),
-      (response) => parseOAuthTokens(response, url, sentAt),
-      this.#options.http,
+    return this.#post('tokenUrl', params, (response, url) =>
+      parseOAuthTokens(response, url, sentAt),
     );
   }
 
+  /** One authenticated POST to an endpoint; client assertions always name the token endpoint. */
   async #post<T>(
     endpoint: ProviderEndpoint,
-    params: Record<string, string>,
+    params: Record<string, string | undefined>,
     parse: (response: HttpResponse, url: string) => T,
   ): Promise<T> {
     const url = await this.#metadata.endpoint(endpoint);
     const tokenUrl = this.#clientAuth.method.endsWith('_jwt')
       ? await this.#metadata.endpoint('tokenUrl')
       : url;
-    const auth = await authenticateClient(
-      this.#clientAuth,
-      await this.#assertionAudience(tokenUrl),
-    );
-    return exchange(
-      buildTokenRequest(url, { ...params, ...auth.params }, auth.headers),
-      (response) => parse(response, url),
+    return sendGrant(
+      {
+        url,
+        params,
+        client: this.#clientAuth,
+        assertionAudience: await this.#assertionAudience(tokenUrl),
+      },
+      parse,
       this.#options.http,
     );
   }

@@ -9,7 +9,7 @@ import {
   parseTokenResponse,
   secretValues,
   type TokenResponse,
-} from '../credentials/token-endpoint.js';
+} from './token-endpoint.js';
 import { exchange } from '../http/exchange.js';
 import { describeUrl } from '../http/send.js';
 import type { ClientCertificate, HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';

@@ -1,4 +1,4 @@
-import { parseTokenResponse } from '../credentials/token-endpoint.js';
+import { parseTokenResponse } from './token-endpoint.js';
 import { TokenResponseError } from '../errors.js';
 import { describeUrl } from '../http/send.js';
 import type { HttpResponse } from '../http/types.js';

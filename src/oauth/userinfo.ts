@@ -18,6 +18,7 @@ export function buildUserInfoRequest(url: string, accessToken: string): HttpRequ
     url,
     method: 'GET',
     headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+    secrets: [accessToken],
   };
 }
 

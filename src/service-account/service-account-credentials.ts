@@ -1,27 +1,23 @@
 import type { KeyObject } from 'node:crypto';
-import type { TokenIdentity } from '../cache/token-cache.js';
+import type { TokenIdentity } from '../credentials/token-cache.js';
 import { InvalidCredentialsError, InvalidOptionsError } from '../errors.js';
+import { DEFAULT_UNIVERSE_DOMAIN, definedOnly } from '../options.js';
 import {
   Credentials,
-  DEFAULT_UNIVERSE_DOMAIN,
   type CredentialsOptions,
   type TokenRequest,
   type TokenResult,
 } from '../credentials/credentials.js';
-import {
-  definedOnly,
-  readCredentialsFile,
-  requireObject,
-} from '../credentials/credentials-file.js';
+import { readCredentialsFile, requireObject } from '../credentials/credentials-file.js';
 import { bytesOf, type SignResult, type SigningCredentials } from '../credentials/signing.js';
-import { requestToken } from '../credentials/token-endpoint.js';
 import { apiClientHeader } from '../http/api-client-header.js';
+import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
+import { requestToken } from '../oauth/token-endpoint.js';
 import { signJwt, type JwtClaims } from './jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';
 import { keySigner } from './key-signer.js';
 import type { Signer } from './signer.js';
 
-export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const JWT_LIFETIME_SEC = 3600;
 

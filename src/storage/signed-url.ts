@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InvalidOptionsError } from '../errors.js';
-import { DEFAULT_UNIVERSE_DOMAIN } from '../credentials/credentials.js';
+import { DEFAULT_UNIVERSE_DOMAIN } from '../options.js';
 import type { SigningCredentials } from '../credentials/signing.js';
 
 /** Seven days: the longest a V4 signed URL may live. */

@@ -1,6 +1,6 @@
 import { InvalidCredentialsError } from '../errors.js';
 import { normalizeScopes } from '../credentials/credentials.js';
-import { definedOnly } from '../credentials/credentials-file.js';
+import { definedOnly } from '../options.js';
 import { UserCredentials, type UserCredentialsOptions } from '../credentials/user-credentials.js';
 import type { TokenStore } from './token-store.js';
 

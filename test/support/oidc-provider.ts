@@ -22,6 +22,7 @@ export const CLIENTS = {
   public: 'web-public',
   service: 'service',
   device: 'device',
+  deviceConfidential: 'device-confidential',
 } as const;
 
 /** The secret of every confidential client (oidc-provider wants 32+ characters for HS256). */
@@ -30,7 +31,7 @@ export const CLIENT_SECRET = 'test-client-secret-0123456789-abcdefghij';
 export interface OidcTestProvider {
   issuer: string;
   /** Every request the provider received, in order. */
-  requests: { method: string; path: string }[];
+  requests: { method: string; path: string; authorization?: string }[];
   /** The private key the private_key_jwt client signs with; its public half is registered. */
   clientKey: KeyObject;
   clientKeyId: string;
@@ -123,6 +124,14 @@ export async function startOidcProvider(
         response_types: [],
         redirect_uris: [],
       },
+      {
+        client_id: CLIENTS.deviceConfidential,
+        client_secret: CLIENT_SECRET,
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: [DEVICE_GRANT, 'refresh_token'],
+        response_types: [],
+        redirect_uris: [],
+      },
     ],
     jwks: {
       keys: [
@@ -168,9 +177,13 @@ export async function startOidcProvider(
       Session: 3600,
     },
   });
-  const requests: { method: string; path: string }[] = [];
+  const requests: OidcTestProvider['requests'] = [];
   server.on('request', (req) => {
-    requests.push({ method: req.method ?? 'GET', path: new URL(req.url ?? '/', issuer).pathname });
+    requests.push({
+      method: req.method ?? 'GET',
+      path: new URL(req.url ?? '/', issuer).pathname,
+      authorization: req.headers.authorization,
+    });
   });
   server.on('request', provider.callback());
 

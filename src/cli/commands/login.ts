@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AuthError, TimeoutError } from '../../errors.js';
 import type { UserCredentials } from '../../credentials/user-credentials.js';
-import { wellKnownCredentialsPath } from '../../credentials/well-known-file.js';
+import { wellKnownCredentialsPath } from '../../adc/well-known-file.js';
 import { readClientSecretsFile } from '../../flows/client-secrets.js';
 import { DeviceFlow } from '../../flows/device-flow.js';
 import { InstalledAppFlow } from '../../flows/installed-app-flow.js';

@@ -208,8 +208,18 @@ export class OAuth1Client {
       throw new InvalidOptionsError(`OAuth1Client needs the ${option} option to fetch a ${what}`);
     }
     const signed = this.sign({ method: 'POST', url }, extra);
+    // PLAINTEXT signatures are the secrets themselves: none of them may reach an error.
+    const signature = /oauth_signature="([^"]*)"/.exec(signed.headers.authorization ?? '')?.[1];
+    const secrets = [this.#options.consumerSecret, this.#tokenSecret, extra.oauth_verifier];
+    if (signature) secrets.push(signature, decodeURIComponent(signature));
     const credentials = await exchange(
-      { url: signed.url, method: 'POST', headers: signed.headers, body: signed.body },
+      {
+        url: signed.url,
+        method: 'POST',
+        headers: signed.headers,
+        body: signed.body,
+        secrets: secrets.filter((value): value is string => !!value),
+      },
       (response) => parseTokenCredentials(response, url, what),
       this.#options.http,
     );

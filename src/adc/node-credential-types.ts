@@ -1,6 +1,6 @@
 import { ExternalAccountAuthorizedUserCredentials } from '../external-account/authorized-user-credentials.js';
 import { ExternalAccountCredentials } from '../external-account/external-account-credentials.js';
-import { GdchCredentials } from './gdch-credentials.js';
+import { GdchCredentials } from '../service-account/gdch-credentials.js';
 import type { CredentialsFactory } from './load-credentials.js';
 
 /**

@@ -1,5 +1,5 @@
 import { TokenResponseError } from '../errors.js';
-import { buildTokenRequest } from '../credentials/token-endpoint.js';
+import { buildTokenRequest } from './token-endpoint.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
@@ -9,6 +9,14 @@ export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** Seconds between polls when the server does not say (RFC 8628 §3.2). */
 export const DEFAULT_POLL_INTERVAL_SEC = 5;
+
+/**
+ * The longest wait between polls, and the longest life of a device code, that a server may ask
+ * for: beyond them a value is a mistake or an attack (past setTimeout's range, a wait would fire
+ * at once and poll every millisecond).
+ */
+export const MAX_POLL_INTERVAL_SEC = 600;
+export const MAX_DEVICE_CODE_LIFETIME_SEC = 86_400;
 
 /** What to show the user: where to go and which code to type. */
 export interface DeviceAuthorization {
@@ -28,7 +36,10 @@ export interface DeviceAuthorizationResponse extends DeviceAuthorization {
   deviceCode: string;
 }
 
-/** Builds the POST that starts a device login (RFC 8628 §3.1). */
+/**
+ * Builds the POST that starts a device login (RFC 8628 §3.1) for a public client; a
+ * confidential client authenticates as at the token endpoint (see `sendGrant`).
+ */
 export function buildDeviceAuthorizationRequest(
   url: string,
   clientId: string,
@@ -62,6 +73,13 @@ export function parseDeviceAuthorizationResponse(
   const userCode = text('user_code');
   const verificationUri = text('verification_uri') ?? text('verification_url');
   const expiresIn = Number(json?.expires_in);
+  const where = describeUrl(url);
+  if (expiresIn > MAX_DEVICE_CODE_LIFETIME_SEC) {
+    throw new TokenResponseError(
+      `device authorization endpoint ${where} answered an expires_in beyond ${MAX_DEVICE_CODE_LIFETIME_SEC} s (check the device authorization URL)`,
+      where,
+    );
+  }
   if (!deviceCode || !userCode || !verificationUri || !(expiresIn > 0)) {
     const missing = [
       !deviceCode && 'device_code',
@@ -74,13 +92,19 @@ export function parseDeviceAuthorizationResponse(
       describeUrl(url),
     );
   }
-  const interval = Number(json.interval);
+  const interval = json.interval === undefined ? DEFAULT_POLL_INTERVAL_SEC : Number(json.interval);
+  if (!(interval > 0 && interval <= MAX_POLL_INTERVAL_SEC)) {
+    throw new TokenResponseError(
+      `device authorization endpoint ${where} answered an interval that is not a number of seconds above 0 and up to ${MAX_POLL_INTERVAL_SEC} (check the device authorization URL)`,
+      where,
+    );
+  }
   return {
     deviceCode,
     userCode,
     verificationUri,
     verificationUriComplete: text('verification_uri_complete') ?? text('verification_url_complete'),
     expiresIn,
-    interval: interval > 0 ? interval : DEFAULT_POLL_INTERVAL_SEC,
+    interval,
   };
 }

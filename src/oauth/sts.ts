@@ -1,13 +1,13 @@
 /** Google's Security Token Service: its default endpoints and token introspection. */
-import { buildTokenRequest } from '../credentials/token-endpoint.js';
+import { buildTokenRequest } from './token-endpoint.js';
 import { exchange } from '../http/exchange.js';
 import type { HttpOptions } from '../http/types.js';
 import {
   introspectionParams,
   parseIntrospectionResponse,
   type TokenIntrospection,
-} from '../oauth/introspection.js';
-import { basicAuthorization, type BasicClient } from '../oauth/token-exchange.js';
+} from './introspection.js';
+import { basicAuthorization, type BasicClient } from './token-exchange.js';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 

@@ -21,11 +21,16 @@ export interface TokenResponse {
 /** Which field a token response must carry to count as a success. */
 export type ExpectedToken = 'access_token' | 'id_token';
 
-/** Builds a form-encoded POST to a token endpoint. Undefined parameters are left out. */
+/**
+ * Builds a form-encoded POST to a token endpoint. Undefined parameters are left out. The secret
+ * parameters' values, and `secrets` (what the headers carry), are listed on the request so that
+ * no error made from the answer can echo them.
+ */
 export function buildTokenRequest(
   tokenUrl: string,
   params: Record<string, string | undefined>,
   headers: Record<string, string> = {},
+  secrets: readonly string[] = [],
 ): HttpRequest {
   const form = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
@@ -40,6 +45,7 @@ export function buildTokenRequest(
       ...headers,
     },
     body: form.toString(),
+    secrets: [...secretValues(params), ...secrets],
   };
 }
 
@@ -93,7 +99,7 @@ export function requestToken(
 ): Promise<TokenResponse> {
   return exchange(
     buildTokenRequest(tokenUrl, params, options.headers),
-    (response) => parseTokenResponse(response, tokenUrl, options.expect, secretValues(params)),
+    (response) => parseTokenResponse(response, tokenUrl, options.expect),
     options.http,
   );
 }
@@ -107,6 +113,8 @@ const SECRET_PARAMS = [
   'code',
   'code_verifier',
   'device_code',
+  // The token being revoked or introspected (RFC 7009, RFC 7662).
+  'token',
   'subject_token',
   'actor_token',
   'password',

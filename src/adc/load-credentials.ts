@@ -1,16 +1,16 @@
 import { InvalidCredentialsError } from '../errors.js';
 import { ServiceAccountCredentials } from '../service-account/service-account-credentials.js';
-import type { Credentials, CredentialsOptions } from './credentials.js';
+import type { Credentials, CredentialsOptions } from '../credentials/credentials.js';
 import {
   describeFound,
   readCredentialsFile,
   requireObject,
   type CredentialsJson,
-} from './credentials-file.js';
-import { ImpersonatedCredentials } from './impersonated-credentials.js';
-import { parseImpersonatedServiceAccountFile } from './impersonated-credentials-file.js';
+} from '../credentials/credentials-file.js';
+import { ImpersonatedCredentials } from '../credentials/impersonated-credentials.js';
+import { parseImpersonatedServiceAccountFile } from '../credentials/impersonated-credentials-file.js';
 import { NODE_CREDENTIAL_TYPES } from './node-credential-types.js';
-import { UserCredentials } from './user-credentials.js';
+import { UserCredentials } from '../credentials/user-credentials.js';
 
 /** Options applied to whatever credentials a file or JSON object turns out to hold. */
 export interface LoadCredentialsOptions extends CredentialsOptions {

@@ -1,4 +1,4 @@
-import { refreshDeadline, type TokenResult } from '../credentials/credentials.js';
+import { refreshDeadline, type TokenResult } from './credentials.js';
 
 /**
  * What a token stands for, so that two credentials objects (in one process or in a fleet) share a

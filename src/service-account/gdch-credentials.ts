@@ -1,19 +1,23 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
 import { InvalidCredentialsError, InvalidOptionsError } from '../errors.js';
+import { definedOnly } from '../options.js';
 import { exchange } from '../http/exchange.js';
-import { signJwt } from '../service-account/jwt.js';
-import { KeyObjectSigner, parsePrivateKey } from '../service-account/signer.js';
-import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
+import { signJwt } from './jwt.js';
+import { KeyObjectSigner, parsePrivateKey } from './signer.js';
 import {
-  definedOnly,
+  Credentials,
+  type CredentialsOptions,
+  type TokenResult,
+} from '../credentials/credentials.js';
+import {
   optionalString,
   readCredentialsFile,
   requireObject,
   requireString,
   requireType,
-} from './credentials-file.js';
-import { parseTokenResponse } from './token-endpoint.js';
+} from '../credentials/credentials-file.js';
+import { parseTokenResponse } from '../oauth/token-endpoint.js';
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';

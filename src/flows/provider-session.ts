@@ -5,10 +5,11 @@ import {
 } from '../credentials/credentials.js';
 import { AuthError, redactSecrets } from '../errors.js';
 import { emitWarning } from '../platform/warning.js';
+import { decodeUnverifiedClaims } from '../id-token/jws.js';
 import type { TokenStore } from '../store/token-store.js';
 import { AuthorizedClient } from '../transport/authorized-client.js';
-import type { OAuthProvider } from './provider.js';
-import { tokensFromJson, tokensToJson, type OAuthTokens } from './tokens.js';
+import type { OAuthProvider } from '../oauth/provider.js';
+import { tokensFromJson, tokensToJson, type OAuthTokens } from '../oauth/tokens.js';
 
 /** Options for {@link ProviderSession}. */
 export interface ProviderSessionOptions extends CredentialsOptions {
@@ -31,19 +32,42 @@ export interface ProviderSessionOptions extends CredentialsOptions {
  *
  * @example
  * ```ts
- * const session = provider.session(tokens, { store, storeKey: `github:${userId}` });
+ * const session = new ProviderSession({
+ *   provider,
+ *   tokens,
+ *   store,
+ *   storeKey: `github:${userId}`,
+ * });
  * const response = await session.fetch('https://api.example.com/me');
  * ```
  */
 export class ProviderSession extends Credentials<ProviderSessionOptions> {
   readonly type = 'oauth_provider_session';
+  // The tokens, the provider and the store live in private fields, never in `options`, so
+  // neither a spread nor util.inspect without custom inspection reaches them.
   #tokens: OAuthTokens;
+  readonly #provider: OAuthProvider;
+  #store?: { store: TokenStore; key: string };
+  readonly #onTokens?: ProviderSessionOptions['onTokens'];
+  /** The save in progress: the next refresh waits for it, so a rotated refresh token is kept. */
+  #saving: Promise<void> = Promise.resolve();
   #client?: AuthorizedClient;
+  /** The user of the first ID token: every refreshed one must name the same (OIDC Core §12.2). */
+  readonly #subject?: string;
 
+  /** A session; with a `store`, its first tokens are saved at once. */
   constructor(options: ProviderSessionOptions) {
-    super(options);
-    this.#tokens = options.tokens;
-    this.adoptToken(toTokenResult(options.tokens));
+    const { tokens, provider, store, storeKey, onTokens, ...rest } = options;
+    super({ ...rest } as ProviderSessionOptions);
+    this.#tokens = tokens;
+    this.#provider = provider;
+    this.#subject = subjectOf(tokens.idToken);
+    this.#onTokens = onTokens;
+    if (store) {
+      this.#store = { store, key: storeKey ?? provider.name };
+      this.#saving = this.#save(tokens, false);
+    }
+    this.adoptToken(toTokenResult(tokens));
   }
 
   /** A session from tokens saved in `store`, or undefined when there are none. */
@@ -59,7 +83,15 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
       throw storeError(`could not read tokens for ${key}`, error);
     }
     const tokens = saved && tokensFromJson(saved);
-    return tokens && new ProviderSession({ ...options, tokens, store, storeKey: key });
+    if (!tokens) return undefined;
+    const session = new ProviderSession({ ...options, tokens });
+    session.#store = { store, key };
+    return session;
+  }
+
+  /** The provider the tokens are from. */
+  get provider(): OAuthProvider {
+    return this.#provider;
   }
 
   /** The current tokens, refresh token included. */
@@ -76,46 +108,70 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
   /** Revokes the refresh token (or the access token when there is none) at the provider. */
   async revoke(): Promise<void> {
     const { refreshToken, accessToken } = this.#tokens;
-    await this.options.provider.revoke(
+    await this.#provider.revoke(
       refreshToken ?? accessToken,
       refreshToken ? 'refresh_token' : 'access_token',
     );
   }
 
+  /** Resolves once every save started so far has finished (or failed with a warning). */
+  async saved(): Promise<void> {
+    await this.#saving;
+  }
+
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), provider: this.options.provider.name };
+    return { ...super.toJSON(), provider: this.#provider.name };
   }
 
   protected override withOptions(changes: Partial<ProviderSessionOptions>): this {
-    return super.withOptions({ tokens: this.#tokens, ...changes });
+    const copy = super.withOptions({
+      tokens: this.#tokens,
+      provider: this.#provider,
+      onTokens: this.#onTokens,
+      ...changes,
+    });
+    (copy as ProviderSession).#store ??= this.#store;
+    return copy;
   }
 
   protected override async fetchToken(): Promise<TokenResult> {
-    const { provider } = this.options;
+    const provider = this.#provider;
+    await this.#saving;
     const refreshToken = this.#tokens.refreshToken;
     if (!refreshToken) {
       throw new AuthError(
         'ERR_INVALID_GRANT',
-        `the access token from ${provider.name} expired and there is no refresh token; the user must log in again`,
+        `the access token from ${provider.name} expired and there is no refresh token; log the user in again`,
       );
     }
     const tokens = await provider.refresh(refreshToken, {
       scope: this.scopes.length > 0 ? this.scopes : undefined,
+      expectedSubject: this.#subject,
     });
     this.#tokens = tokens;
-    await this.#save(tokens);
+    // Callers get the new token now; the next refresh waits for this save.
+    this.#saving = this.#save(tokens, true);
     return toTokenResult(tokens);
   }
 
-  async #save(tokens: OAuthTokens): Promise<void> {
-    const { onTokens, store } = this.options;
-    const key = this.options.storeKey ?? this.options.provider.name;
+  async #save(tokens: OAuthTokens, refreshed: boolean): Promise<void> {
+    const key = this.#store?.key ?? this.#provider.name;
     try {
-      await onTokens?.(tokens);
-      await store?.set(key, tokensToJson(tokens));
+      if (refreshed) await this.#onTokens?.(tokens);
+      await this.#store?.store.set(key, tokensToJson(tokens));
     } catch (error) {
-      emitWarning(storeError(`could not save refreshed tokens for ${key}`, error));
+      emitWarning(storeError(`could not save tokens for ${key}`, error));
     }
+  }
+}
+
+function subjectOf(idToken: string | undefined): string | undefined {
+  if (!idToken) return undefined;
+  try {
+    const { sub } = decodeUnverifiedClaims(idToken);
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,0 +1,41 @@
+import { InvalidOptionsError } from '../errors.js';
+
+/**
+ * True for the loopback interface (RFC 8252 §8.3): 127.0.0.0/8, `localhost` and `[::1]`, where
+ * plain http never leaves the machine.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
+
+/**
+ * Checks an OAuth endpoint or issuer URL when it is given, before any connection: absolute,
+ * without credentials or a fragment, and https, or plain http on the loopback interface. Tests
+ * against another plain-http host pass `allowInsecureHttp`. Returns the URL as given.
+ */
+export function checkEndpointUrl(value: unknown, name: string, allowInsecureHttp = false): string {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new InvalidOptionsError(
+      `${name} is not an absolute URL (give the full https:// address)`,
+    );
+  }
+  if (url.username || url.password || url.hash) {
+    throw new InvalidOptionsError(`${name} must not carry credentials or a #fragment`);
+  }
+  const secure =
+    url.protocol === 'https:' ||
+    (url.protocol === 'http:' && (allowInsecureHttp || isLoopbackHost(url.hostname)));
+  if (!secure) {
+    throw new InvalidOptionsError(
+      `${name} ${url.protocol === 'http:' ? `http://${url.host}` : url.protocol} is refused: OAuth endpoints must use https (plain http only on 127.0.0.1, localhost or [::1], or with allowInsecureHttp for a test setup)`,
+    );
+  }
+  return String(value);
+}
