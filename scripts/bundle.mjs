@@ -57,8 +57,9 @@ for (const file of await readdir(edge, { recursive: true })) {
   await rm(join(edge, file));
 }
 
-// Bundling the edge entry proves it: any Node built-in it can reach fails the build.
-await build({
+// Bundling the edge entry proves it: any Node built-in it can reach fails the build, and so
+// does the Buffer global (a Worker without nodejs_compat has none).
+const edgeBundle = await build({
   ...common,
   entryPoints: [join(edge, 'edge.js')],
   write: false,
@@ -76,3 +77,9 @@ await build({
     },
   ],
 });
+const bufferUse = /\bBuffer\b.{0,60}/.exec(edgeBundle.outputFiles[0].text);
+if (bufferUse) {
+  throw new Error(
+    `the edge entry uses the Buffer global (${bufferUse[0]}): use src/platform/base64url.ts`,
+  );
+}

@@ -75,12 +75,6 @@ export {
   type LoginStateStore,
 } from './oauth/web/login-state.js';
 export {
-  ImpersonatedCredentials,
-  type ImpersonatedCredentialsOptions,
-  type ImpersonatedIdTokenOptions,
-} from './credentials/impersonated-credentials.js';
-export { canSign, type SignResult, type SigningCredentials } from './credentials/signing.js';
-export {
   GdchCredentials,
   type GdchCredentialsOptions,
 } from './service-account/gdch-credentials.js';
@@ -93,15 +87,6 @@ export {
   type SignedUrlOptions,
   type StorageUrlToSign,
 } from './storage/signed-url.js';
-export { ExternalAccountCredentials } from './external-account/external-account-credentials.js';
-export type { ExternalAccountOptions, CredentialSource } from './external-account/config.js';
-export type {
-  SubjectTokenContext,
-  SubjectTokenFormat,
-  SubjectTokenSupplier,
-} from './external-account/subject-token.js';
-export type { AwsSecurityCredentialsSupplier } from './external-account/aws-source.js';
-export type { AwsSecurityCredentials } from './external-account/aws-sigv4.js';
 export {
   ExternalAccountAuthorizedUserCredentials,
   type ExternalAccountAuthorizedUserOptions,

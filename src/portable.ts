@@ -34,6 +34,21 @@ export {
 } from './service-account/service-account-credentials.js';
 export type { ServiceAccountKey } from './service-account/service-account-key.js';
 export {
+  ImpersonatedCredentials,
+  type ImpersonatedCredentialsOptions,
+  type ImpersonatedIdTokenOptions,
+} from './credentials/impersonated-credentials.js';
+export { canSign, type SignResult, type SigningCredentials } from './credentials/signing.js';
+export { ExternalAccountCredentials } from './external-account/external-account-credentials.js';
+export type { ExternalAccountOptions, CredentialSource } from './external-account/config.js';
+export type {
+  SubjectTokenContext,
+  SubjectTokenFormat,
+  SubjectTokenSupplier,
+} from './external-account/subject-token.js';
+export type { AwsSecurityCredentialsSupplier } from './external-account/aws-source.js';
+export type { AwsSecurityCredentials } from './external-account/aws-sigv4.js';
+export {
   credentialsFromJson,
   loadCredentialsFile,
   type LoadCredentialsOptions,

@@ -24,6 +24,7 @@ import {
   runtimeBinary,
   SCENARIO,
   scenarioInput,
+  subjectTokenEndpoint,
   userProject,
   type ScenarioInput,
 } from './support/edge-runtimes.js';
@@ -72,17 +73,20 @@ if (edgeRuntimesEnabled)
     const emulator = useEmulator();
     let project: Awaited<ReturnType<typeof userProject>>;
     let input: ScenarioInput;
+    let subjectTokens: Awaited<ReturnType<typeof subjectTokenEndpoint>>;
 
     before(async () => {
       checkEdgeBuild();
       project = await userProject();
+      subjectTokens = await subjectTokenEndpoint();
     });
     beforeEach(async () => {
-      input = await scenarioInput(emulator.current);
+      input = await scenarioInput(emulator.current, subjectTokens);
       emulator.current.resetHits();
     });
     after(async () => {
       await project?.remove();
+      await subjectTokens?.close();
     });
 
     it('workerd without nodejs_compat: mints, calls the API, verifies, runs the OAuth provider, and reuses its caches when warm', async () => {

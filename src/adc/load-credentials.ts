@@ -10,6 +10,7 @@ import {
 import { ImpersonatedCredentials } from '../credentials/impersonated-credentials.js';
 import { parseImpersonatedServiceAccountFile } from '../credentials/impersonated-credentials-file.js';
 import { NODE_CREDENTIAL_TYPES } from './node-credential-types.js';
+import { ExternalAccountCredentials } from '../external-account/external-account-credentials.js';
 import { UserCredentials } from '../credentials/user-credentials.js';
 
 /** Options applied to whatever credentials a file or JSON object turns out to hold. */
@@ -28,6 +29,7 @@ const FACTORIES: ReadonlyMap<string, CredentialsFactory> = new Map<string, Crede
   ['service_account', (json, options) => ServiceAccountCredentials.fromJson(json, options)],
   ['authorized_user', (json, options) => UserCredentials.fromJson(json, options)],
   ['impersonated_service_account', impersonatedFromJson],
+  ['external_account', (json, options) => ExternalAccountCredentials.fromJson(json, options)],
   ...NODE_CREDENTIAL_TYPES,
 ]);
 

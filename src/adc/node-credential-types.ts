@@ -1,14 +1,13 @@
 import { ExternalAccountAuthorizedUserCredentials } from '../external-account/authorized-user-credentials.js';
-import { ExternalAccountCredentials } from '../external-account/external-account-credentials.js';
 import { GdchCredentials } from '../service-account/gdch-credentials.js';
 import type { CredentialsFactory } from './load-credentials.js';
 
 /**
- * Credentials file types whose credentials need Node (files, child processes, mutual TLS, a
- * private CA). Other runtimes get ./node-credential-types.web.ts, where they throw NodeOnlyError.
+ * Credentials file types built only on Node: GDCH (its CA is a file) and external account
+ * authorized users (not proven outside Node). Other runtimes get ./node-credential-types.web.ts,
+ * where they throw NodeOnlyError.
  */
 export const NODE_CREDENTIAL_TYPES: readonly (readonly [string, CredentialsFactory])[] = [
-  ['external_account', (json, options) => ExternalAccountCredentials.fromJson(json, options)],
   [
     'external_account_authorized_user',
     (json, options) => ExternalAccountAuthorizedUserCredentials.fromJson(json, options),

@@ -5,6 +5,7 @@
  */
 import { OAuthError, TokenResponseError } from '../errors.js';
 import { apiClientHeader } from '../http/api-client-header.js';
+import { decodeBase64, encodeBase64 } from '../platform/base64url.js';
 import { exchange } from '../http/exchange.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
@@ -97,13 +98,13 @@ export function callIam(
 /** Signs `data` with the service account's Google-managed key through `signBlob`. */
 export async function iamSignBlob(
   call: IamCall,
-  data: Buffer,
+  data: Uint8Array,
   http?: HttpOptions,
 ): Promise<SignResult> {
-  const json = await callIam(call, 'signBlob', { payload: data.toString('base64') }, http);
+  const json = await callIam(call, 'signBlob', { payload: encodeBase64(data) }, http);
   const signedBlob = iamField(json, 'signedBlob', 'signBlob', call.endpoint);
   return {
-    signature: Buffer.from(signedBlob, 'base64'),
+    signature: decodeBase64(signedBlob),
     signerEmail: call.serviceAccount,
     keyId: typeof json.keyId === 'string' ? json.keyId : undefined,
   };

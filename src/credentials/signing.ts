@@ -2,8 +2,11 @@
 
 /** A signature and who made it. */
 export interface SignResult {
-  /** The raw signature: RSASSA-PKCS1-v1_5 with SHA-256 for Google-managed and RSA keys. */
-  signature: Buffer;
+  /**
+   * The raw signature: RSASSA-PKCS1-v1_5 with SHA-256 for Google-managed and RSA keys. A Buffer
+   * on Node, a plain Uint8Array on runtimes without Buffer.
+   */
+  signature: Uint8Array;
   /** The email of the service account whose key signed. */
   signerEmail: string;
   /** The id of the key that signed, when known. */
@@ -34,9 +37,9 @@ export function canSign<T extends object>(credentials: T): credentials is T & Si
   return typeof candidate.sign === 'function' && typeof candidate.getSignerEmail === 'function';
 }
 
+const UTF8 = new TextEncoder();
+
 /** `data` as bytes: strings as UTF-8. */
-export function bytesOf(data: string | Uint8Array): Buffer {
-  return typeof data === 'string'
-    ? Buffer.from(data, 'utf8')
-    : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+export function bytesOf(data: string | Uint8Array): Uint8Array {
+  return typeof data === 'string' ? UTF8.encode(data) : data;
 }

@@ -2,7 +2,8 @@
  * AWS Signature Version 4 (the header form), enough to sign the STS GetCallerIdentity request
  * that Google's STS replays to AWS to learn who the caller is. Pure: inputs in, headers out.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { encodeHex } from '../platform/base64url.js';
+import { hmacSha256, sha256Hex } from '../platform/sha256.js';
 
 export interface AwsSecurityCredentials {
   accessKeyId: string;
@@ -83,9 +84,9 @@ export function awsSignature(input: SignatureInput): { signedHeaders: string; si
     input.scope,
     sha256Hex(canonicalRequest),
   ].join('\n');
-  let key: Buffer = Buffer.from(`AWS4${input.secretAccessKey}`);
-  for (const part of input.scope.split('/')) key = hmac(key, part);
-  return { signedHeaders, signature: hmac(key, stringToSign).toString('hex') };
+  let key: Uint8Array = new TextEncoder().encode(`AWS4${input.secretAccessKey}`);
+  for (const part of input.scope.split('/')) key = hmacSha256(key, part);
+  return { signedHeaders, signature: encodeHex(hmacSha256(key, stringToSign)) };
 }
 
 function canonicalPath(path: string): string {
@@ -110,12 +111,4 @@ function rfc3986(value: string): string {
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function hmac(key: Buffer, text: string): Buffer {
-  return createHmac('sha256', key).update(text).digest();
 }

@@ -12,12 +12,11 @@ import {
 } from '../credentials/credentials-file.js';
 import type { CredentialsOptions } from '../credentials/credentials.js';
 import type { AwsSecurityCredentialsSupplier } from './aws-source.js';
-import {
-  DEFAULT_EXECUTABLE_TIMEOUT_MS,
-  MAX_EXECUTABLE_TIMEOUT_MS,
-  MIN_EXECUTABLE_TIMEOUT_MS,
-} from './executable-source.js';
 import type { SubjectTokenFormat, SubjectTokenSupplier } from './subject-token.js';
+
+export const DEFAULT_EXECUTABLE_TIMEOUT_MS = 30_000;
+export const MIN_EXECUTABLE_TIMEOUT_MS = 5_000;
+export const MAX_EXECUTABLE_TIMEOUT_MS = 120_000;
 
 const FIX =
   'download the credential configuration again, e.g. `gcloud iam workload-identity-pools create-cred-config`';

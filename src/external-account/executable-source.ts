@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { SubjectTokenError, TimeoutError } from '../errors.js';
+import { MAX_EXECUTABLE_TIMEOUT_MS } from './config.js';
 import { parseExecutableResponse, type ExecutableToken } from './executable-response.js';
 import {
   MAX_SUBJECT_TOKEN_BYTES,
@@ -8,9 +9,6 @@ import {
 } from './subject-token.js';
 
 export const ALLOW_EXECUTABLES_ENV = 'GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES';
-export const DEFAULT_EXECUTABLE_TIMEOUT_MS = 30_000;
-export const MIN_EXECUTABLE_TIMEOUT_MS = 5_000;
-export const MAX_EXECUTABLE_TIMEOUT_MS = 120_000;
 
 export interface ExecutableSourceOptions {
   command: string;

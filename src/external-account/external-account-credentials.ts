@@ -11,15 +11,14 @@ import { Credentials, type TokenResult } from '../credentials/credentials.js';
 import { readCredentialsFile, requireObject } from '../credentials/credentials-file.js';
 import { exchangeToken, type BasicClient } from '../oauth/token-exchange.js';
 import type { TokenIntrospection } from '../oauth/introspection.js';
-import { AwsMetadataSupplier, AwsSubjectTokenSource } from './aws-source.js';
-import { CertificateSubjectTokenSource } from './certificate-source.js';
+import { AwsSubjectTokenSource } from './aws-source.js';
+import type { CertificateSubjectTokenSource } from './certificate-source.js';
 import {
   isWorkforceAudience,
   parseExternalAccount,
   type ExternalAccountOptions,
 } from './config.js';
-import { ExecutableSubjectTokenSource } from './executable-source.js';
-import { FileSubjectTokenSource } from './file-source.js';
+import { nodeSubjectTokenSource, type NodeSubjectTokenSource } from './node-sources.js';
 import { CLOUD_PLATFORM_SCOPE, introspectStsToken, stsTokenUrl } from '../oauth/sts.js';
 import type { SubjectTokenSupplier } from './subject-token.js';
 import { UrlSubjectTokenSource } from './url-source.js';
@@ -51,8 +50,9 @@ export class ExternalAccountCredentials
   constructor(options: ExternalAccountOptions) {
     checkOptions(options);
     super(options);
-    this.#supplier = buildSupplier(options, () => this.now());
-    if (this.#supplier instanceof CertificateSubjectTokenSource) this.#certificate = this.#supplier;
+    const { supplier, certificate } = buildSupplier(options, () => this.now());
+    this.#supplier = supplier;
+    this.#certificate = certificate;
     if (options.serviceAccountImpersonationUrl) this.#impersonated = this.#impersonation(options);
   }
 
@@ -280,47 +280,16 @@ function checkOptions(options: ExternalAccountOptions): void {
   }
 }
 
-function buildSupplier(options: ExternalAccountOptions, now: () => number): SubjectTokenSupplier {
-  if (options.subjectTokenSupplier) return options.subjectTokenSupplier;
+function buildSupplier(options: ExternalAccountOptions, now: () => number): NodeSubjectTokenSource {
+  if (options.subjectTokenSupplier) return { supplier: options.subjectTokenSupplier };
   if (options.awsSecurityCredentialsSupplier) {
-    return new AwsSubjectTokenSource(options.awsSecurityCredentialsSupplier, undefined, now);
+    return {
+      supplier: new AwsSubjectTokenSource(options.awsSecurityCredentialsSupplier, undefined, now),
+    };
   }
   const cs = options.credentialSource!;
-  switch (cs.kind) {
-    case 'file':
-      return new FileSubjectTokenSource(cs.file, cs.format);
-    case 'url':
-      return new UrlSubjectTokenSource(cs.url, cs.headers, cs.format, options.http);
-    case 'executable':
-      return new ExecutableSubjectTokenSource(
-        {
-          command: cs.command,
-          timeoutMs: cs.timeoutMs,
-          outputFile: cs.outputFile,
-          impersonatedEmail: impersonatedEmail(options.serviceAccountImpersonationUrl),
-          env: options.env,
-        },
-        now,
-      );
-    case 'aws':
-      return new AwsSubjectTokenSource(
-        new AwsMetadataSupplier({
-          regionUrl: cs.regionUrl,
-          credentialsUrl: cs.credentialsUrl,
-          imdsv2SessionTokenUrl: cs.imdsv2SessionTokenUrl,
-          env: options.env,
-          http: options.http,
-        }),
-        cs.regionalCredVerificationUrl,
-        now,
-      );
-    case 'certificate':
-      return new CertificateSubjectTokenSource(cs, options.env);
+  if (cs.kind === 'url') {
+    return { supplier: new UrlSubjectTokenSource(cs.url, cs.headers, cs.format, options.http) };
   }
-}
-
-/** The service account email in an IAM `.../serviceAccounts/EMAIL:generateAccessToken` URL. */
-export function impersonatedEmail(url: string | undefined): string | undefined {
-  const match = url && /\/serviceAccounts\/([^/:]+):generateAccessToken$/.exec(url);
-  return match ? decodeURIComponent(match[1]) : undefined;
+  return nodeSubjectTokenSource(cs, options, now);
 }

@@ -5,6 +5,8 @@
  */
 import { SubjectTokenError } from '../errors.js';
 
+const UTF8 = new TextEncoder();
+
 /** What a source is told when asked for a subject token. */
 export interface SubjectTokenContext {
   /** The workload or workforce pool provider, `//iam.googleapis.com/...`. */
@@ -35,7 +37,13 @@ export const MAX_SUBJECT_TOKEN_BYTES = 256 * 1024;
 
 /** The subject token in `text` read from `source`, per `format`. */
 export function subjectTokenFrom(text: string, format: SubjectTokenFormat, source: string): string {
-  if (Buffer.byteLength(text) > MAX_SUBJECT_TOKEN_BYTES) throw tooLarge(source);
+  // UTF-8 takes at most three bytes per UTF-16 unit: only text that may be too large is encoded.
+  if (
+    text.length > MAX_SUBJECT_TOKEN_BYTES / 3 &&
+    UTF8.encode(text).length > MAX_SUBJECT_TOKEN_BYTES
+  ) {
+    throw tooLarge(source);
+  }
   if (format.type === 'text') {
     const token = text.trim();
     if (token === '') {

@@ -11,6 +11,7 @@ import {
   type TokenResponse,
 } from './token-endpoint.js';
 import { exchange } from '../http/exchange.js';
+import { encodeBase64 } from '../platform/base64url.js';
 import { describeUrl } from '../http/send.js';
 import type { ClientCertificate, HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';
 import { formEncode } from './client-auth.js';
@@ -61,7 +62,7 @@ export interface BasicClient {
 /** The HTTP Basic header of a client (RFC 6749 §2.3.1: form-encoded, then base64). */
 export function basicAuthorization(client: BasicClient): { authorization: string } {
   const pair = `${formEncode(client.clientId)}:${formEncode(client.clientSecret ?? '')}`;
-  return { authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+  return { authorization: `Basic ${encodeBase64(pair)}` };
 }
 
 /** A successful token-exchange response (RFC 8693 §2.2.1). */

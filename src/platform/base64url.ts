@@ -1,4 +1,4 @@
-/** base64url and base64 encoding, on Node (Buffer). Other runtimes get ./base64url.web.ts. */
+/** base64url, base64 and hex encoding, on Node (Buffer). Other runtimes get ./base64url.web.ts. */
 
 /** base64url without padding of UTF-8 text or bytes. */
 export function encodeBase64url(data: string | Uint8Array): string {
@@ -9,7 +9,21 @@ export function encodeBase64url(data: string | Uint8Array): string {
   ).toString('base64url');
 }
 
-/** Padded base64 of UTF-8 text (HTTP Basic credentials). */
-export function encodeBase64(text: string): string {
-  return Buffer.from(text).toString('base64');
+/** Padded base64 of UTF-8 text (HTTP Basic credentials) or bytes (IAM signBlob payloads). */
+export function encodeBase64(data: string | Uint8Array): string {
+  return (
+    typeof data === 'string'
+      ? Buffer.from(data)
+      : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  ).toString('base64');
+}
+
+/** The bytes of (padded) base64 text; a Buffer on Node. */
+export function decodeBase64(text: string): Uint8Array {
+  return Buffer.from(text, 'base64');
+}
+
+/** Lower-case hex of bytes (SigV4 and V4 signed-URL signatures). */
+export function encodeHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }

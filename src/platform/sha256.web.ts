@@ -1,8 +1,9 @@
 /**
- * SHA-256 (FIPS 180-4) in plain code, for runtimes without node:crypto. WebCrypto's digest is
- * asynchronous, and the PKCE challenge is computed synchronously on every runtime.
+ * SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104) in plain code, for runtimes without
+ * node:crypto. WebCrypto's digest is asynchronous, and the PKCE challenge and the AWS SigV4
+ * signature are computed synchronously on every runtime.
  */
-import { encodeBase64url } from './base64url.js';
+import { encodeBase64url, encodeHex } from './base64url.js';
 import type * as NodeSha256 from './sha256.js';
 
 const K = Uint32Array.from([
@@ -18,6 +19,27 @@ const K = Uint32Array.from([
 
 export const sha256Base64url: typeof NodeSha256.sha256Base64url = (text) =>
   encodeBase64url(sha256(Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff)));
+
+const UTF8 = new TextEncoder();
+const BLOCK_BYTES = 64;
+
+export const sha256Hex: typeof NodeSha256.sha256Hex = (text) =>
+  encodeHex(sha256(UTF8.encode(text)));
+
+export const hmacSha256: typeof NodeSha256.hmacSha256 = (key, text) => {
+  const block = new Uint8Array(BLOCK_BYTES);
+  block.set(key.length > BLOCK_BYTES ? sha256(key) : key);
+  const message = UTF8.encode(text);
+  const inner = new Uint8Array(BLOCK_BYTES + message.length);
+  const outer = new Uint8Array(BLOCK_BYTES + 32);
+  for (let i = 0; i < BLOCK_BYTES; i++) {
+    inner[i] = block[i] ^ 0x36;
+    outer[i] = block[i] ^ 0x5c;
+  }
+  inner.set(message, BLOCK_BYTES);
+  outer.set(sha256(inner), BLOCK_BYTES);
+  return sha256(outer);
+};
 
 function sha256(message: Uint8Array): Uint8Array {
   const padded = new Uint8Array((((message.length + 8) >> 6) + 1) << 6);

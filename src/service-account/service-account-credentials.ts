@@ -125,7 +125,7 @@ export class ServiceAccountCredentials
    */
   async sign(data: string | Uint8Array): Promise<SignResult> {
     return {
-      signature: Buffer.from(await this.#keySigner().sign(bytesOf(data))),
+      signature: await this.#keySigner().sign(bytesOf(data)),
       signerEmail: this.options.clientEmail,
       keyId: this.options.privateKeyId,
     };

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { InvalidOptionsError } from '../errors.js';
 import { DEFAULT_UNIVERSE_DOMAIN } from '../options.js';
+import { encodeHex } from '../platform/base64url.js';
 import type { SigningCredentials } from '../credentials/signing.js';
 
 /** Seven days: the longest a V4 signed URL may live. */
@@ -149,7 +150,7 @@ export async function signStorageUrl(
     await credentials.getSignerEmail(),
   );
   const { signature } = await credentials.sign(toSign.stringToSign);
-  return `${toSign.unsignedUrl}&X-Goog-Signature=${signature.toString('hex')}`;
+  return `${toSign.unsignedUrl}&X-Goog-Signature=${encodeHex(signature)}`;
 }
 
 function checkTimes(

@@ -10,10 +10,12 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import type { AuthorizedUserJson, Emulator } from '../../src/testing/index.js';
 
 const run = promisify(execFile);
@@ -86,10 +88,102 @@ export interface ScenarioInput {
   iapJwksUrl: string;
   user: AuthorizedUserJson;
   authorizationUrl: string;
+  federation: FederationInput;
+}
+
+/** What the scenario federates and impersonates with. */
+export interface FederationInput {
+  /** `external_account` JSON whose url credential_source is {@link subjectTokenEndpoint}. */
+  urlSource: Record<string, unknown>;
+  /** generateAccessToken URL of {@link target}, which the pool's subject may impersonate. */
+  impersonationUrl: string;
+  /** The service account ImpersonatedCredentials acts as; the RSA account may. */
+  target: string;
+  targetKey: string;
+  iamEndpoint: string;
+  aws: {
+    options: { audience: string; subjectTokenType: string; tokenUrl: string };
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  };
+  poolSubject: string;
+}
+
+/** A loopback endpoint answering a subject token as JSON, as a url credential_source reads it. */
+export interface SubjectTokenEndpoint {
+  url: string;
+  serve(token: string): void;
+  close(): Promise<void>;
+}
+
+export async function subjectTokenEndpoint(): Promise<SubjectTokenEndpoint> {
+  let token = '';
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ id_token: token }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/token`,
+    serve: (next) => {
+      token = next;
+    },
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A fresh OIDC pool serving its subject's token at `endpoint`, a target account, an AWS pool. */
+async function federationInput(
+  emulator: Emulator,
+  endpoint: SubjectTokenEndpoint,
+): Promise<FederationInput> {
+  const { federation } = emulator.state;
+  const { audience } = federation.createProvider('oidc');
+  const subject = 'repo:example/edge:ref:refs/heads/main';
+  endpoint.serve(await federation.idp.issueToken({ audience, subject }));
+  const poolSubject = `${audience.replace(/\/providers\/[^/]+$/, '')}/subject/${subject}`;
+  const target = emulator.createServiceAccount();
+  emulator.grantTokenCreator(`principal:${poolSubject}`, target.client_email);
+  const rsaEmail = emulator.serviceAccountKey.client_email;
+  emulator.grantTokenCreator(rsaEmail, target.client_email);
+  const tokenUrl = `${emulator.url}/v1/token`;
+  return {
+    urlSource: {
+      type: 'external_account',
+      audience,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+      token_url: tokenUrl,
+      credential_source: {
+        url: endpoint.url,
+        format: { type: 'json', subject_token_field_name: 'id_token' },
+      },
+    },
+    impersonationUrl: `${emulator.url}/v1/projects/-/serviceAccounts/${target.client_email}:generateAccessToken`,
+    target: target.client_email,
+    targetKey: target.private_key,
+    iamEndpoint: emulator.url,
+    aws: {
+      options: {
+        audience: federation.createProvider('aws').audience,
+        subjectTokenType: 'urn:ietf:params:aws:token-type:aws4_request',
+        tokenUrl,
+      },
+      region: 'eu-west-3',
+      credentials: federation.createAwsIdentity({ temporary: true }),
+    },
+    poolSubject,
+  };
 }
 
 /** The scenario's input; its ES256 account and user are made once per emulator. */
-export async function scenarioInput(emulator: Emulator): Promise<ScenarioInput> {
+export async function scenarioInput(
+  emulator: Emulator,
+  subjectTokens: SubjectTokenEndpoint,
+): Promise<ScenarioInput> {
   const iapAudience = '/projects/123/apps/edge-app';
   let accounts = ACCOUNTS.get(emulator);
   if (!accounts) {
@@ -117,6 +211,7 @@ export async function scenarioInput(emulator: Emulator): Promise<ScenarioInput> 
     iapJwksUrl: `${emulator.url}/iap/verify/public_key-jwk`,
     user: accounts.user,
     authorizationUrl: `${emulator.url}/o/oauth2/v2/auth`,
+    federation: await federationInput(emulator, subjectTokens),
   };
 }
 
@@ -139,6 +234,44 @@ export function assertVerified(run: VerifyRun, input: ScenarioInput, googleEmail
   assert.equal(run.forged, 'ERR_ID_TOKEN_SIGNATURE');
 }
 
+/** What the federation step reports (see federate in the scenario). */
+interface FederationRun {
+  federated: { status: number; principal: string };
+  federatedAsAccount: { status: number; principal: string };
+  aws: { status: number; principal: string };
+  impersonated: { status: number; principal: string };
+  signedLocally: SignedRun;
+  signedByIam: SignedRun;
+  fileSource: string;
+}
+
+interface SignedRun {
+  signerEmail: string;
+  isBytes: boolean;
+  hex: string;
+}
+
+/** Checks the federation step: every token called the API, both signatures verify here. */
+function assertFederation(run: FederationRun, input: ScenarioInput): void {
+  const { federation } = input;
+  const rsaKey = input.rsaKey as { client_email: string; private_key: string };
+  assert.deepEqual(run.federated, { status: 200, principal: federation.poolSubject });
+  assert.deepEqual(run.federatedAsAccount, { status: 200, principal: federation.target });
+  assert.equal(run.aws.status, 200);
+  assert.deepEqual(run.impersonated, { status: 200, principal: federation.target });
+  for (const [signed, email, key] of [
+    [run.signedLocally, rsaKey.client_email, rsaKey.private_key],
+    [run.signedByIam, federation.target, federation.targetKey],
+  ] as const) {
+    assert.equal(signed.signerEmail, email);
+    assert.equal(signed.isBytes, true);
+    const data = Buffer.from('signed at the edge');
+    const signature = Buffer.from(signed.hex, 'hex');
+    assert.ok(verify('sha256', data, createPublicKey(key), signature), `signature of ${email}`);
+  }
+  assert.equal(run.fileSource, 'ERR_NODE_ONLY');
+}
+
 /** What the OAuth provider step reports. */
 interface OAuthRun {
   codeVerifier: string;
@@ -148,12 +281,13 @@ interface OAuthRun {
 }
 
 /**
- * Checks what runScenario reported: both API calls authorized, tokens verified, Node-only
- * features refused, and the second (warm) run served from the isolate's caches.
+ * Checks what runScenario reported: the API calls authorized (service accounts, federation,
+ * impersonation), tokens verified, signatures made, Node-only features refused, and the second
+ * (warm) run served from the isolate's caches.
  */
 export function assertScenario(
   result: {
-    runs: (VerifyRun & Record<string, unknown>)[];
+    runs: (VerifyRun & { federation: FederationRun } & Record<string, unknown>)[];
     nodeOnly: string;
     oauth: OAuthRun;
   },
@@ -167,6 +301,7 @@ export function assertScenario(
     assert.deepEqual(run.bearer, { status: 200, principal: rsaEmail });
     assert.deepEqual(run.selfSigned, { status: 200, principal: ecEmail });
     assertVerified(run, input, rsaEmail);
+    assertFederation(run.federation, input);
   }
   assert.equal(result.nodeOnly, 'ERR_NODE_ONLY');
   const { oauth } = result;
@@ -181,4 +316,8 @@ export function assertScenario(
   assert.equal(emulator.hits.token, 3);
   assert.equal(emulator.hits.jwks, 1);
   assert.equal(emulator.hits['iap-jwks'], 1);
+  // Three federated tokens and two impersonated ones for both runs; every signature is fresh.
+  assert.equal(emulator.hits.sts, 3);
+  assert.equal(emulator.hits.generateAccessToken, 2);
+  assert.equal(emulator.hits.signBlob, 2);
 }
