@@ -1,8 +1,9 @@
 // warrant's edge entry in the real runtimes, loaded as users load it there: through package.json's
 // export conditions from a project depending on warrant, bundled with esbuild for workerd and
-// Chromium. Each mints service-account tokens against the emulator, calls its API, and verifies
-// a Google ID token and an IAP JWT, and drives the generic OAuth provider; Chromium only
-// verifies (see docs/edge.md).
+// Chromium. Each mints service-account tokens against the emulator, federates (a URL subject
+// token and AWS credentials through STS), impersonates and signs through IAM, calls its API,
+// verifies a Google ID token and an IAP JWT, and drives the generic OAuth provider; Chromium
+// only verifies (see docs/edge.md).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -89,7 +90,7 @@ if (edgeRuntimesEnabled)
       await subjectTokens?.close();
     });
 
-    it('workerd without nodejs_compat: mints, calls the API, verifies, runs the OAuth provider, and reuses its caches when warm', async () => {
+    it('workerd without nodejs_compat: mints, federates (URL and AWS sources), impersonates, signs, calls the API, verifies, runs the OAuth provider, and reuses its caches when warm', async () => {
       const workerd = await runtimeBinary('workerd');
       const { dir } = project;
       await writeFile(
@@ -134,7 +135,7 @@ const worker :Workerd.Worker = (
       assertScenario(result, input, emulator.current);
     });
 
-    it('Deno: loads the deno export, mints, calls the API, verifies, runs the OAuth provider, and reuses its caches', async () => {
+    it('Deno: loads the deno export, mints, federates, impersonates, signs, calls the API, verifies, runs the OAuth provider, and reuses its caches', async () => {
       const deno = await runtimeBinary('deno');
       const main = await writeMain(project.dir, input);
       const { stdout } = await run(
@@ -145,7 +146,7 @@ const worker :Workerd.Worker = (
       assertScenario(resultOf(stdout), input, emulator.current);
     });
 
-    it('Bun: loads the bun export, mints, calls the API, verifies, runs the OAuth provider, and reuses its caches', async () => {
+    it('Bun: loads the bun export, mints, federates, impersonates, signs, calls the API, verifies, runs the OAuth provider, and reuses its caches', async () => {
       const bun = await runtimeBinary('bun');
       const main = await writeMain(project.dir, input);
       const { stdout } = await run(bun, [main], { ...RUN_LIMIT, cwd: project.dir });

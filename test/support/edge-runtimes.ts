@@ -106,6 +106,7 @@ export interface FederationInput {
     region: string;
     credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   };
+  /** The IAM principal of the pool's subject, as the echo API names it. */
   poolSubject: string;
 }
 
@@ -145,9 +146,10 @@ async function federationInput(
   const { audience } = federation.createProvider('oidc');
   const subject = 'repo:example/edge:ref:refs/heads/main';
   endpoint.serve(await federation.idp.issueToken({ audience, subject }));
-  const poolSubject = `${audience.replace(/\/providers\/[^/]+$/, '')}/subject/${subject}`;
+  const pool = audience.replace(/\/providers\/[^/]+$/, '');
+  const poolSubject = `principal:${pool}/subject/${subject}`;
   const target = emulator.createServiceAccount();
-  emulator.grantTokenCreator(`principal:${poolSubject}`, target.client_email);
+  emulator.grantTokenCreator(poolSubject, target.client_email);
   const rsaEmail = emulator.serviceAccountKey.client_email;
   emulator.grantTokenCreator(rsaEmail, target.client_email);
   const tokenUrl = `${emulator.url}/v1/token`;
