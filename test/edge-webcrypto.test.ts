@@ -2,18 +2,25 @@
 // the same API: each must answer exactly as its node:crypto twin does. test/edge-runtimes.test.ts
 // proves them again inside the real runtimes.
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { AuthError, NodeOnlyError } from '../src/errors.js';
 import { JwsBytes as NodeJwsBytes } from '../src/id-token/jws-bytes.js';
 import { JwsBytes } from '../src/id-token/jws-bytes.web.js';
 import { importJwk as nodeImportJwk } from '../src/id-token/public-key.js';
 import { importJwk, importPem } from '../src/id-token/public-key.web.js';
-import { encodeBase64, encodeBase64url } from '../src/platform/base64url.web.js';
+import {
+  decodeBase64,
+  encodeBase64,
+  encodeBase64url,
+  encodeHex,
+} from '../src/platform/base64url.web.js';
+import { nodeSubjectTokenSource } from '../src/external-account/node-sources.web.js';
+import type { ExternalAccountOptions } from '../src/external-account/config.js';
 import * as nodeOnly from '../src/platform/node-only.js';
 import { readRegularFile as webReadFile } from '../src/platform/regular-file.web.js';
 import { loadGaxios } from '../src/platform/gaxios.web.js';
-import { sha256Base64url } from '../src/platform/sha256.web.js';
+import { hmacSha256, sha256Base64url, sha256Hex } from '../src/platform/sha256.web.js';
 import { subtle } from '../src/platform/subtle.js';
 import { WebCryptoSigner } from '../src/service-account/webcrypto-signer.js';
 
@@ -152,6 +159,29 @@ describe('WebCrypto key sets and signatures', () => {
     }
     const bytes = new Uint8Array(70_000).map((_, i) => i % 256);
     assert.equal(encodeBase64url(bytes), Buffer.from(bytes).toString('base64url'));
+    assert.equal(encodeBase64(bytes), Buffer.from(bytes).toString('base64'));
+    assert.equal(encodeHex(bytes), Buffer.from(bytes).toString('hex'));
+  });
+
+  it('decodes base64 as Buffer does, padded or not, skipping whitespace and stray characters', () => {
+    const bytes = new Uint8Array(300).map((_, i) => (i * 7) % 256);
+    const base64 = Buffer.from(bytes).toString('base64');
+    for (const text of [base64, base64.replace(/=+$/, ''), base64.replace(/(.{64})/g, '$1\n')]) {
+      assert.deepEqual(decodeBase64(text), new Uint8Array(Buffer.from(text, 'base64')));
+    }
+    for (const text of ['', 'QQ', 'QUJD', 'QUJDR', 'QU*JD', 'Q']) {
+      assert.deepEqual(decodeBase64(text), new Uint8Array(Buffer.from(text, 'base64')), text);
+    }
+  });
+
+  it('hashes SHA-256 to hex and HMAC-SHA256 as node:crypto does (AWS SigV4), long keys included', () => {
+    for (const text of ['', 'abc', 'é∑😀', 'x'.repeat(1000)]) {
+      assert.equal(sha256Hex(text), createHash('sha256').update(text).digest('hex'));
+      for (const key of [new Uint8Array(0), Buffer.from('AWS4secret'), new Uint8Array(200)]) {
+        const ours = hmacSha256(key, text);
+        assert.deepEqual(ours, new Uint8Array(createHmac('sha256', key).update(text).digest()));
+      }
+    }
   });
 });
 
@@ -184,6 +214,30 @@ describe('Node-only features outside Node', () => {
       code: 'ERR_NODE_ONLY',
       message: /AuthorizedClient\.fetch/,
     });
+  });
+
+  it('refuse file, executable, AWS-environment and X.509 subject-token sources, naming the replacement', () => {
+    const format = { type: 'text' } as const;
+    const sources = [
+      [{ kind: 'file', file: '/var/run/token', format }, /subjectTokenSupplier/],
+      [{ kind: 'executable', command: 'get-token', timeoutMs: 5000 }, /subjectTokenSupplier/],
+      [
+        { kind: 'aws', regionalCredVerificationUrl: 'https://sts.amazonaws.com' },
+        /awsSecurityCredentialsSupplier/,
+      ],
+      [{ kind: 'certificate', useDefaultCertificateConfig: true }, /subjectTokenSupplier/],
+    ] as const;
+    for (const [source, instead] of sources) {
+      assert.throws(
+        () => nodeSubjectTokenSource(source, {} as ExternalAccountOptions, Date.now),
+        (error: unknown) => {
+          assert.ok(error instanceof NodeOnlyError);
+          assert.match(error.feature, /credential_source/);
+          assert.match(error.message, instead);
+          return true;
+        },
+      );
+    }
   });
 
   it('say plainly when WebCrypto is missing (an http page in a browser)', () => {

@@ -4,7 +4,7 @@ import { WebCryptoSigner } from '../src/service-account/webcrypto-signer.js';
 import { ServiceAccountCredentials } from '../src/service-account/service-account-credentials.js';
 import { UserCredentials } from '../src/credentials/user-credentials.js';
 import { AuthorizedClient } from '../src/transport/authorized-client.js';
-import { redactSecrets } from '../src/errors.js';
+import { redactSecrets, type AuthError } from '../src/errors.js';
 import { DownscopedCredentials } from '../src/credentials/downscoped-credentials.js';
 import { ExternalAccountAuthorizedUserCredentials } from '../src/external-account/authorized-user-credentials.js';
 import { ExternalAccountCredentials } from '../src/external-account/external-account-credentials.js';
@@ -22,6 +22,7 @@ import { RedisTokenCache, type TokenCacheEvent } from '../src/cache/redis-token-
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
 import { assertNoSecrets, everythingShown } from './support/secrets.js';
+import { nodeSubjectTokenSource as webSubjectTokenSource } from '../src/external-account/node-sources.web.js';
 
 const REFRESH_TOKEN = '1//0refresh-secret-abcdefghijklmnopqrstuvwxyz';
 const CLIENT_SECRET = 'GOCSPX-client-secret-value';
@@ -648,5 +649,28 @@ describe('no secret in any error', () => {
     for (const error of failures) assertNoSecrets(error, [pem, body, body.slice(10, 40)]);
     const shown = `${inspect(new WebCryptoSigner(pem))} ${JSON.stringify(new WebCryptoSigner(pem))}`;
     assert.ok(!shown.includes(body.slice(10, 40)), 'the signer shows its key');
+  });
+
+  it("keeps the STS client secret and AWS keys out of the edge's refusals of Node-only subject-token sources", async () => {
+    const secrets = ['sts-client-secret-value-abcdef', 'aws-secret-access-key-value-0123456789'];
+    const options = {
+      audience:
+        '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q',
+      subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+      clientId: 'client',
+      clientSecret: secrets[0],
+      env: { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: secrets[1] },
+    };
+    const format = { type: 'text' } as const;
+    for (const source of [
+      { kind: 'file', file: '/var/run/token', format },
+      { kind: 'executable', command: `get-token ${secrets[0]}`, timeoutMs: 5000 },
+      { kind: 'aws', regionalCredVerificationUrl: 'https://sts.amazonaws.com' },
+      { kind: 'certificate', useDefaultCertificateConfig: true },
+    ] as const) {
+      const error = await caught(() => webSubjectTokenSource(source, options, Date.now));
+      assert.equal((error as AuthError).code, 'ERR_NODE_ONLY');
+      assertNoSecrets(error, secrets);
+    }
   });
 });
