@@ -57,11 +57,13 @@ for (const file of await readdir(edge, { recursive: true })) {
   await rm(join(edge, file));
 }
 
-// Bundling the edge entry proves it: any Node built-in it can reach fails the build, and so
-// does the Buffer global (a Worker without nodejs_compat has none).
+// Bundling the edge entries (warrant and warrant/protocol) proves them: any Node built-in they
+// can reach fails the build, and so does the Buffer global (a Worker without nodejs_compat has
+// none).
 const edgeBundle = await build({
   ...common,
-  entryPoints: [join(edge, 'edge.js')],
+  entryPoints: [join(edge, 'edge.js'), join(edge, 'protocol.js')],
+  outdir: edge,
   write: false,
   sourcemap: false,
   platform: 'neutral',
@@ -77,9 +79,11 @@ const edgeBundle = await build({
     },
   ],
 });
-const bufferUse = /\bBuffer\b.{0,60}/.exec(edgeBundle.outputFiles[0].text);
-if (bufferUse) {
-  throw new Error(
-    `the edge entry uses the Buffer global (${bufferUse[0]}): use src/platform/base64url.ts`,
-  );
+for (const { path, text } of edgeBundle.outputFiles) {
+  const bufferUse = /\bBuffer\b.{0,60}/.exec(text);
+  if (bufferUse) {
+    throw new Error(
+      `${path} uses the Buffer global (${bufferUse[0]}): use src/platform/base64url.ts`,
+    );
+  }
 }

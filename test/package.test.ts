@@ -3,7 +3,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import semver from 'semver';
+import { userProject } from './support/edge-runtimes.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,6 +46,47 @@ describe('the published package', () => {
     assert.equal(stdout.trim(), 'function function https://oauth2.googleapis.com/token');
     for (const entry of ['protocol', 'oauth1', 'constants']) {
       assert.ok(existsSync(`${root}dist/src/${entry}.d.ts`));
+    }
+  });
+
+  it('bundles warrant/protocol for workerd without Node built-ins; oauth1, constants and cache stay Node builds', async () => {
+    const project = await userProject();
+    try {
+      const bundleFor = (subpath: string, nodeImports: string[]) =>
+        build({
+          stdin: { contents: `export * from 'warrant/${subpath}';`, resolveDir: project.dir },
+          bundle: true,
+          write: false,
+          format: 'esm',
+          platform: 'neutral',
+          mainFields: ['module', 'main'],
+          conditions: ['workerd', 'worker', 'browser'],
+          external: ['jose', 'lru-cache', 'gaxios', '@redis/client'],
+          logLevel: 'silent',
+          plugins: [
+            {
+              name: 'node-imports',
+              setup(check) {
+                check.onResolve({ filter: /^node:/ }, ({ path }) => {
+                  nodeImports.push(path);
+                  return { path, external: true };
+                });
+              },
+            },
+          ],
+        });
+      const protocolImports: string[] = [];
+      const protocol = await bundleFor('protocol', protocolImports);
+      assert.deepEqual(protocolImports, []);
+      assert.doesNotMatch(protocol.outputFiles[0].text, /\bBuffer\b/);
+      assert.match(protocol.outputFiles[0].text, /function buildTokenRequest/);
+      for (const subpath of ['oauth1', 'constants', 'cache']) {
+        const nodeImports: string[] = [];
+        await bundleFor(subpath, nodeImports);
+        assert.ok(nodeImports.includes('node:crypto'), `warrant/${subpath}: ${nodeImports}`);
+      }
+    } finally {
+      await project.remove();
     }
   });
 

@@ -4,10 +4,10 @@
  * one `@google-cloud/storage`'s `getSignedUrl({version: 'v4'})` produces for the same key, inputs
  * and time; the pure half ({@link storageUrlToSign}) builds everything but the signature.
  */
-import { createHash } from 'node:crypto';
 import { InvalidOptionsError } from '../errors.js';
 import { DEFAULT_UNIVERSE_DOMAIN } from '../options.js';
 import { encodeHex } from '../platform/base64url.js';
+import { sha256Hex } from '../platform/sha256.js';
 import type { SigningCredentials } from '../credentials/signing.js';
 
 /** Seven days: the longest a V4 signed URL may live. */
@@ -113,7 +113,7 @@ export function storageUrlToSign(
     signedHeaders,
     payloadHash ?? 'UNSIGNED-PAYLOAD',
   ].join('\n');
-  const digest = createHash('sha256').update(canonicalRequest).digest('hex');
+  const digest = sha256Hex(canonicalRequest);
   return {
     stringToSign: [ALGORITHM, date, scope, digest].join('\n'),
     unsignedUrl: `${origin.origin}${path}?${encoded.map(([k, v]) => `${k}=${v}`).join('&')}`,
