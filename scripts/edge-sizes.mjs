@@ -1,5 +1,5 @@
 /**
- * Measures what the two Workers of docs/edge.md cost to deploy: each bundled as wrangler does
+ * Measures what the Workers of docs/edge.md cost to deploy: each bundled as wrangler does
  * (esbuild, workerd export conditions, minified), then gzipped. Run after `npm run build`:
  * `node scripts/edge-sizes.mjs`.
  */
@@ -9,7 +9,11 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-const WORKERS = ['docs/edge/call-google-api.js', 'docs/edge/verify-tokens.js'];
+const WORKERS = [
+  'docs/edge/call-google-api.js',
+  'docs/edge/verify-tokens.js',
+  'docs/edge/federate.js',
+];
 
 // A project that depends on warrant, so `import 'warrant'` resolves through package.json's
 // export conditions as it does for users.
