@@ -2,20 +2,12 @@
 
 /** base64url without padding of UTF-8 text or bytes. */
 export function encodeBase64url(data: string | Uint8Array): string {
-  return (
-    typeof data === 'string'
-      ? Buffer.from(data)
-      : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-  ).toString('base64url');
+  return bufferOf(data).toString('base64url');
 }
 
 /** Padded base64 of UTF-8 text (HTTP Basic credentials) or bytes (IAM signBlob payloads). */
 export function encodeBase64(data: string | Uint8Array): string {
-  return (
-    typeof data === 'string'
-      ? Buffer.from(data)
-      : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-  ).toString('base64');
+  return bufferOf(data).toString('base64');
 }
 
 /** The bytes of (padded) base64 text; a Buffer on Node. */
@@ -25,5 +17,12 @@ export function decodeBase64(text: string): Uint8Array {
 
 /** Lower-case hex of bytes (SigV4 and V4 signed-URL signatures). */
 export function encodeHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  return bufferOf(bytes).toString('hex');
+}
+
+/** UTF-8 text, or a view of the same bytes without copying them. */
+function bufferOf(data: string | Uint8Array): Buffer {
+  return typeof data === 'string'
+    ? Buffer.from(data)
+    : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
