@@ -107,15 +107,8 @@ export async function authenticateClient(
   audience: string,
 ): Promise<ClientAuthentication> {
   switch (config.method) {
-    case 'client_secret_basic': {
-      const secret = config.clientSecret as string;
-      const basic = encodeBase64(`${formEncode(config.clientId)}:${formEncode(secret)}`);
-      return {
-        params: {},
-        headers: { authorization: `Basic ${basic}` },
-        secrets: [secret, formEncode(secret), basic],
-      };
-    }
+    case 'client_secret_basic':
+      return basicAuthentication(config.clientId, config.clientSecret);
     case 'client_secret_post':
       return {
         params: { client_id: config.clientId, client_secret: config.clientSecret as string },
@@ -138,6 +131,19 @@ export async function authenticateClient(
     case 'none':
       return { params: { client_id: config.clientId }, headers: {}, secrets: [] };
   }
+}
+
+/**
+ * HTTP Basic client authentication (RFC 6749 §2.3.1). A client without a secret (Google STS's
+ * may have none) sends an empty one.
+ */
+export function basicAuthentication(clientId: string, clientSecret = ''): ClientAuthentication {
+  const basic = encodeBase64(`${formEncode(clientId)}:${formEncode(clientSecret)}`);
+  return {
+    params: {},
+    headers: { authorization: `Basic ${basic}` },
+    secrets: clientSecret === '' ? [basic] : [clientSecret, formEncode(clientSecret), basic],
+  };
 }
 
 /**

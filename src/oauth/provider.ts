@@ -28,7 +28,7 @@ import {
   providerName,
   type OAuthProviderOptions,
 } from './provider-options.js';
-import { parseRevocationResponse, revocationParams, type TokenTypeHint } from './revocation.js';
+import { parseRevokeResponse, revocationParams, type TokenTypeHint } from './revocation.js';
 import { parseOAuthTokens, type OAuthTokens } from './tokens.js';
 import { buildUserInfoRequest, parseUserInfoResponse, type UserInfo } from './userinfo.js';
 
@@ -203,7 +203,7 @@ export class OAuthProvider {
 
   /** Revokes an access or refresh token (RFC 7009). */
   async revoke(token: string, hint?: TokenTypeHint): Promise<void> {
-    await this.#post('revocationUrl', revocationParams(token, hint), parseRevocationResponse);
+    await this.#post('revocationUrl', revocationParams(token, hint), parseRevokeResponse);
   }
 
   /** Asks the provider whether a token is active, and about it (RFC 7662). */
