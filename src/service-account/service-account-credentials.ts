@@ -13,7 +13,7 @@ import { bytesOf, type SignResult, type SigningCredentials } from '../credential
 import { apiClientHeader } from '../http/api-client-header.js';
 import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
 import { requestToken } from '../oauth/token-grant.js';
-import { signJwt, type JwtClaims } from './jwt.js';
+import { signJwt, type JwtClaims } from '../oauth/jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';
 import { keySigner } from './key-signer.js';
 import type { Signer } from './signer.js';
