@@ -40,6 +40,20 @@ async function caught(promise: Promise<unknown> | (() => unknown)): Promise<unkn
   assert.fail('expected a failure');
 }
 
+/**
+ * A nock reply that echoes the request as an OAuth error: bare form values (no `name=`) and the
+ * Authorization header's credentials, nothing token-shaped.
+ */
+function echoRequest(
+  this: { req: { headers: Record<string, string | undefined> } },
+  _uri: string,
+  body: unknown,
+) {
+  const values = [...new URLSearchParams(String(body)).values()].join(' ');
+  const auth = (this.req.headers.authorization ?? '').split(' ')[1] ?? '';
+  return { error: 'invalid_request', error_description: `got ${values} ${auth}` };
+}
+
 /** Fails naming the failure path whose error shows one of `secrets`. */
 function assertNoneShows(errors: readonly [string, unknown][], secrets: readonly string[]): void {
   for (const [what, error] of errors) {
@@ -420,18 +434,8 @@ describe('no secret in any error', () => {
     const accessToken = 'opaque-access-token-value-123';
     const deviceCode = 'opaque-device-code-value-456';
     const secret = 'op-client-secret-value-789';
-    // Echoes bare values (no `name=`), the Authorization header's credentials, and nothing token-shaped.
-    function echo(
-      this: { req: { headers: Record<string, string | undefined> } },
-      _uri: string,
-      body: unknown,
-    ) {
-      const values = [...new URLSearchParams(String(body)).values()].join(' ');
-      const auth = (this.req.headers.authorization ?? '').split(' ')[1] ?? '';
-      return { error: 'invalid_request', error_description: `got ${values} ${auth}` };
-    }
     for (const path of ['/token', '/revoke', '/introspect', '/device']) {
-      nock(host).post(path).times(20).reply(400, echo);
+      nock(host).post(path).times(20).reply(400, echoRequest);
     }
     nock(host)
       .get('/userinfo')
@@ -516,18 +520,8 @@ describe('no secret in any error', () => {
     const subjectToken = 'opaque-subject-token-value-654';
     const actorToken = 'opaque-actor-token-value-987';
     const secret = 'sts-client-secret-value-159';
-    // Echoes bare form values and the Authorization header's credentials.
-    function echo(
-      this: { req: { headers: Record<string, string | undefined> } },
-      _uri: string,
-      body: unknown,
-    ) {
-      const values = [...new URLSearchParams(String(body)).values()].join(' ');
-      const auth = (this.req.headers.authorization ?? '').split(' ')[1] ?? '';
-      return { error: 'invalid_request', error_description: `got ${values} ${auth}` };
-    }
     for (const path of ['/revoke', '/tokeninfo', '/sts', '/introspect']) {
-      nock(host).post(path).times(4).reply(400, echo);
+      nock(host).post(path).times(4).reply(400, echoRequest);
     }
     const errors: [string, unknown][] = [];
     const record = async (what: string, failure: Promise<unknown>) =>
