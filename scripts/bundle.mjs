@@ -43,7 +43,7 @@ await build({
 /**
  * The edge entry: dist/src's modules, each one with a `.web.js` sibling replaced by it, kept as
  * separate modules so a Worker's bundler drops what the Worker does not use (with
- * `sideEffects: false`, jose only comes with the OAuth provider).
+ * `sideEffects: false`).
  */
 const src = resolve('dist/src');
 const edge = resolve('dist/edge');

@@ -76,7 +76,7 @@ export {
 } from './id-token/verifier.js';
 export type { IdTokenPayload } from './id-token/claims.js';
 export type { JwsHeader } from './id-token/jws.js';
-export type { IdTokenAlgorithm } from './id-token/key-set.js';
+export type { IdTokenAlgorithm } from './id-token/algorithms.js';
 export { PublicKeyCache, type PublicKeyCacheOptions } from './id-token/public-key-cache.js';
 export { OAuthProvider, type LoginResult } from './oauth/provider.js';
 export type { OAuthProviderOptions } from './oauth/provider-options.js';
@@ -95,7 +95,7 @@ export type {
   AuthorizationRequestOptions,
   SavedAuthorization,
 } from './oauth/authorization.js';
-export type { IdTokenClaims } from './oauth/id-token-claims.js';
+export type { IdTokenClaims } from './id-token/claims.js';
 export type { ClientAuthMethod, ClientPrivateKey } from './oauth/client-auth.js';
 export type { DevicePollOptions, PendingDeviceLogin } from './oauth/device.js';
 export type { TokenIntrospection } from './oauth/introspection.js';

@@ -6,10 +6,10 @@
 export {
   buildTokenRequest,
   parseTokenResponse,
-  requestToken,
   type ExpectedToken,
   type TokenResponse,
 } from './oauth/token-endpoint.js';
+export { requestToken } from './oauth/token-grant.js';
 export {
   buildDeviceAuthorizationRequest,
   parseDeviceAuthorizationResponse,
@@ -22,7 +22,7 @@ export {
   type AuthorizationUrlInput,
 } from './oauth/authorization-url.js';
 export { createCodeVerifier, codeChallengeS256, createState } from './oauth/pkce.js';
-export { buildRevokeRequest, parseRevokeResponse } from './flows/revoke.js';
+export { buildRevokeRequest, parseRevokeResponse } from './oauth/revocation.js';
 export { buildTokenInfoRequest, parseTokenInfoResponse } from './flows/token-info.js';
 export { tokensFromJson, tokensToJson } from './oauth/tokens.js';
 export { discoveryUrl } from './oauth/discovery.js';

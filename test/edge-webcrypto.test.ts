@@ -8,7 +8,10 @@ import { AuthError, NodeOnlyError } from '../src/errors.js';
 import { JwsBytes as NodeJwsBytes } from '../src/id-token/jws-bytes.js';
 import { JwsBytes } from '../src/id-token/jws-bytes.web.js';
 import { importJwk as nodeImportJwk } from '../src/id-token/public-key.js';
-import { importJwk, importPem } from '../src/id-token/public-key.web.js';
+import { importJwk, importPem, importSecret } from '../src/id-token/public-key.web.js';
+import { importSecret as nodeImportSecret } from '../src/id-token/public-key.js';
+import { jwsSign as nodeJwsSign } from '../src/oauth/jws-sign.js';
+import { jwsSign } from '../src/oauth/jws-sign.web.js';
 import {
   decodeBase64,
   encodeBase64,
@@ -114,9 +117,46 @@ describe('WebCrypto key sets and signatures', () => {
     assert.equal(key?.algorithm, 'RS256');
     const [header, payload, signature] = fixture.token.split('.');
     const bytes = new JwsBytes();
-    assert.equal(await bytes.verify(`${header}.${payload}`, signature, key!.verifyKey), true);
-    assert.equal(await bytes.verify(`${header}.${payload}x`, signature, key!.verifyKey), false);
+    assert.equal(await bytes.verify(`${header}.${payload}`, signature, key!), true);
+    assert.equal(await bytes.verify(`${header}.${payload}x`, signature, key!), false);
     assert.equal(await importPem(kid, pem.replace('CERTIFICATE', 'PUBLIC KEY')), undefined);
+  });
+
+  it('verifies PS256, ES384, ES512, EdDSA and HS256 signatures and computes at_hash as the Node twin does', async () => {
+    const web = new JwsBytes();
+    const node = new NodeJwsBytes();
+    const input = 'eyJhbGciOiJ4In0.eyJzdWIiOiJ1In0';
+    const data = new TextEncoder().encode(input);
+    const pairs = {
+      PS256: generateKeyPairSync('rsa', { modulusLength: 2048 }),
+      ES384: generateKeyPairSync('ec', { namedCurve: 'P-384' }),
+      ES512: generateKeyPairSync('ec', { namedCurve: 'P-521' }),
+      EdDSA: generateKeyPairSync('ed25519'),
+    };
+    for (const [alg, pair] of Object.entries(pairs)) {
+      const jwk = { kty: undefined, ...pair.publicKey.export({ format: 'jwk' }) };
+      const webKey = await importJwk('k', jwk, alg);
+      const nodeKey = await nodeImportJwk('k', jwk, alg);
+      assert.equal(webKey?.algorithm, alg);
+      const signature = encodeBase64url(
+        (await nodeJwsSign(alg, pair.privateKey, data)) as Uint8Array,
+      );
+      assert.equal(await web.verify(input, signature, webKey!), true, alg);
+      assert.equal(await node.verify(input, signature, nodeKey!), true, alg);
+      assert.equal(await web.verify(`${input}x`, signature, webKey!), false, alg);
+      assert.equal(
+        await web.halfHash(webKey!.algorithm, 'at'),
+        await node.halfHash(alg as never, 'at'),
+      );
+    }
+    const secret = 'client-secret-for-hs256';
+    const mac = encodeBase64url(await jwsSign('HS256', new TextEncoder().encode(secret), data));
+    assert.equal(await web.verify(input, mac, await importSecret(secret, 'HS256')), true);
+    assert.equal(await node.verify(input, mac, await nodeImportSecret(secret, 'HS256')), true);
+    await assert.rejects(
+      async () => jwsSign('RS256', new Uint8Array(1), data),
+      (e) => e instanceof NodeOnlyError,
+    );
   });
 
   it('reads base64url exactly as strictly as the Node decoder, and UTF-8 the same', () => {

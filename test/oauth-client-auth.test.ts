@@ -86,6 +86,41 @@ describe('client authentication at the token endpoint (scripted provider)', () =
     await jwtVerify(assertion, publicKey, { audience: stub.issuer });
   });
 
+  it('private_key_jwt signs PS384 with an RSA key when asked, and refuses an algorithm the key cannot sign', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const request = await tokenRequest({ privateKey, clientAssertionAlg: 'PS384' });
+    const assertion = request.form.get('client_assertion')!;
+    assert.equal(decodeProtectedHeader(assertion).alg, 'PS384');
+    await jwtVerify(assertion, publicKey, { issuer: 'client-1' });
+    for (const [key, alg] of [
+      [privateKey, 'ES256'],
+      [generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 'ES384'],
+      [generateKeyPairSync('ed25519').privateKey, 'RS256'],
+    ] as const) {
+      assert.throws(
+        () =>
+          new OAuthProvider({
+            issuer: stub.issuer,
+            clientId: 'client-1',
+            privateKey: key,
+            clientAssertionAlg: alg,
+          }),
+        { code: 'ERR_INVALID_OPTIONS' },
+      );
+    }
+    assert.throws(
+      () =>
+        new OAuthProvider({
+          issuer: stub.issuer,
+          clientId: 'client-1',
+          clientSecret: SECRET,
+          clientAuthMethod: 'client_secret_jwt',
+          clientAssertionAlg: 'RS256',
+        }),
+      { code: 'ERR_INVALID_OPTIONS' },
+    );
+  });
+
   it('client_secret_jwt signs the assertion with HS256 keyed by the secret', async () => {
     const request = await tokenRequest({
       clientSecret: SECRET,

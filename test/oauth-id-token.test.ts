@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { OAuthProvider } from '../src/oauth/provider.js';
 import type { OAuthProviderOptions } from '../src/oauth/provider-options.js';
 import { rejectsWith } from './support/oidc-provider-assertions.js';
@@ -139,6 +139,81 @@ describe('ID-token verification (scripted provider)', () => {
     assert.match(error.message, /nonce/);
   });
 
+  /** OpenID Connect Core §3.1.3.6: the left half of the access token's hash, base64url. */
+  const atHash = (accessToken: string, bits = 256) =>
+    createHash(`sha${bits}`)
+      .update(accessToken)
+      .digest()
+      .subarray(0, bits / 16)
+      .toString('base64url');
+
+  it('refuses a token whose at_hash does not match the access token issued with it', async () => {
+    const { result, secrets } = await loginWith((nonce) =>
+      stub.idToken(CLIENT_ID, { nonce, at_hash: atHash('another-access-token') }),
+    );
+    const error = await rejectsWith(result, 'ERR_ID_TOKEN_INVALID', secrets);
+    assert.match(error.message, /at_hash/);
+  });
+
+  it('accepts a token whose at_hash matches the access token, and one without at_hash', async () => {
+    const matching = await loginWith((nonce) =>
+      stub.idToken(CLIENT_ID, { nonce, at_hash: atHash('stub-access-token') }),
+    );
+    assert.equal((await matching.result).claims?.sub, 'user-1');
+    const absent = await loginWith((nonce) => stub.idToken(CLIENT_ID, { nonce }));
+    assert.equal((await absent.result).claims?.at_hash, undefined);
+  });
+
+  it('verifies PS256, ES384 and EdDSA tokens, with at_hash by the hash of each algorithm (SHA-512 for EdDSA)', async () => {
+    const cases: Array<{
+      alg: string;
+      bits: number;
+      pair: { publicKey: KeyObject; privateKey: KeyObject };
+    }> = [
+      { alg: 'PS256', bits: 256, pair: generateKeyPairSync('rsa', { modulusLength: 2048 }) },
+      { alg: 'ES384', bits: 384, pair: generateKeyPairSync('ec', { namedCurve: 'P-384' }) },
+      { alg: 'EdDSA', bits: 512, pair: generateKeyPairSync('ed25519') },
+    ];
+    stub.route('/jwks', () => ({
+      body: {
+        keys: cases.map(({ alg, pair }) => ({
+          ...pair.publicKey.export({ format: 'jwk' }),
+          kid: alg,
+          alg,
+        })),
+      },
+    }));
+    const p = provider({ idTokenAlgorithms: ['PS256', 'ES384', 'EdDSA'] });
+    for (const { alg, bits, pair } of cases) {
+      const signed = (hash: string) => (nonce: string) =>
+        stub.idToken(CLIENT_ID, { nonce, at_hash: hash }, { kid: alg, key: pair.privateKey, alg });
+      const ok = await loginWith(signed(atHash('stub-access-token', bits)), p);
+      assert.equal((await ok.result).claims?.sub, 'user-1', alg);
+      const wrongHash = bits === 256 ? 512 : 256;
+      const bad = await loginWith(signed(atHash('stub-access-token', wrongHash)), p);
+      await rejectsWith(bad.result, 'ERR_ID_TOKEN_INVALID', bad.secrets);
+    }
+  });
+
+  it('refuses a token signed with an algorithm its key does not declare (PS256 key, RS256 token)', async () => {
+    stub.route('/jwks', () => ({
+      body: {
+        keys: [
+          {
+            ...createPublicKey(stub.signingKey).export({ format: 'jwk' }),
+            kid: STUB_KID,
+            alg: 'PS256',
+          },
+        ],
+      },
+    }));
+    const { result, secrets } = await loginWith(
+      (nonce) => stub.idToken(CLIENT_ID, { nonce }),
+      provider({ idTokenAlgorithms: ['RS256', 'PS256'] }),
+    );
+    await rejectsWith(result, 'ERR_ID_TOKEN_SIGNATURE', secrets);
+  });
+
   it('refuses a token for another audience', async () => {
     const { result, secrets } = await loginWith((nonce) =>
       stub.idToken('another-client', { nonce }),
@@ -171,12 +246,17 @@ describe('ID-token verification (scripted provider)', () => {
 
   it('allows 30 s of clock skew by default, and no more', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const skewed = await loginWith((nonce) => stub.idToken(CLIENT_ID, { nonce, exp: now - 20 }));
+    const iat = now - 600;
+    const skewed = await loginWith((nonce) =>
+      stub.idToken(CLIENT_ID, { nonce, iat, exp: now - 20 }),
+    );
     assert.equal((await skewed.result).claims?.sub, 'user-1');
-    const expired = await loginWith((nonce) => stub.idToken(CLIENT_ID, { nonce, exp: now - 40 }));
+    const expired = await loginWith((nonce) =>
+      stub.idToken(CLIENT_ID, { nonce, iat, exp: now - 40 }),
+    );
     await rejectsWith(expired.result, 'ERR_ID_TOKEN_EXPIRED', expired.secrets);
     const tolerant = await loginWith(
-      (nonce) => stub.idToken(CLIENT_ID, { nonce, exp: now - 40 }),
+      (nonce) => stub.idToken(CLIENT_ID, { nonce, iat, exp: now - 40 }),
       provider({ clockToleranceSec: 60 }),
     );
     assert.equal((await tolerant.result).claims?.sub, 'user-1');

@@ -17,6 +17,10 @@ import { OAuthProvider } from '../src/oauth/provider.js';
 import { DeviceFlow } from '../src/flows/device-flow.js';
 import { ProviderSession } from '../src/flows/provider-session.js';
 import { OAuth1Client } from '../src/oauth/oauth1/client.js';
+import { revoke } from '../src/flows/revoke.js';
+import { tokenInfo } from '../src/flows/token-info.js';
+import { exchangeToken, TOKEN_TYPES } from '../src/oauth/token-exchange.js';
+import { introspectStsToken } from '../src/oauth/sts.js';
 import { inspect } from 'node:util';
 import { RedisTokenCache, type TokenCacheEvent } from '../src/cache/redis-token-cache.js';
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
@@ -35,6 +39,20 @@ async function caught(promise: Promise<unknown> | (() => unknown)): Promise<unkn
     return error;
   }
   assert.fail('expected a failure');
+}
+
+/**
+ * A nock reply that echoes the request as an OAuth error: bare form values (no `name=`) and the
+ * Authorization header's credentials, nothing token-shaped.
+ */
+function echoRequest(
+  this: { req: { headers: Record<string, string | undefined> } },
+  _uri: string,
+  body: unknown,
+) {
+  const values = [...new URLSearchParams(String(body)).values()].join(' ');
+  const auth = (this.req.headers.authorization ?? '').split(' ')[1] ?? '';
+  return { error: 'invalid_request', error_description: `got ${values} ${auth}` };
 }
 
 /** Fails naming the failure path whose error shows one of `secrets`. */
@@ -417,18 +435,8 @@ describe('no secret in any error', () => {
     const accessToken = 'opaque-access-token-value-123';
     const deviceCode = 'opaque-device-code-value-456';
     const secret = 'op-client-secret-value-789';
-    // Echoes bare values (no `name=`), the Authorization header's credentials, and nothing token-shaped.
-    function echo(
-      this: { req: { headers: Record<string, string | undefined> } },
-      _uri: string,
-      body: unknown,
-    ) {
-      const values = [...new URLSearchParams(String(body)).values()].join(' ');
-      const auth = (this.req.headers.authorization ?? '').split(' ')[1] ?? '';
-      return { error: 'invalid_request', error_description: `got ${values} ${auth}` };
-    }
     for (const path of ['/token', '/revoke', '/introspect', '/device']) {
-      nock(host).post(path).times(20).reply(400, echo);
+      nock(host).post(path).times(20).reply(400, echoRequest);
     }
     nock(host)
       .get('/userinfo')
@@ -505,6 +513,53 @@ describe('no secret in any error', () => {
         );
       }
     }
+  });
+
+  it('keeps the exact secret values out of revoke(), tokenInfo(), exchangeToken() and STS introspection errors from an endpoint that echoes the request', async () => {
+    const host = 'https://google.example.test';
+    const accessToken = 'opaque-access-token-value-321';
+    const subjectToken = 'opaque-subject-token-value-654';
+    const actorToken = 'opaque-actor-token-value-987';
+    const secret = 'sts-client-secret-value-159';
+    for (const path of ['/revoke', '/tokeninfo', '/sts', '/introspect']) {
+      nock(host).post(path).times(4).reply(400, echoRequest);
+    }
+    const errors: [string, unknown][] = [];
+    const record = async (what: string, failure: Promise<unknown>) =>
+      errors.push([what, await caught(failure)]);
+    await record('revoke', revoke(REFRESH_TOKEN, { revokeUrl: `${host}/revoke`, http: FAST_HTTP }));
+    await record(
+      'tokenInfo',
+      tokenInfo(accessToken, { tokenInfoUrl: `${host}/tokeninfo`, http: FAST_HTTP }),
+    );
+    const exchange = {
+      tokenUrl: `${host}/sts`,
+      subjectToken,
+      subjectTokenType: TOKEN_TYPES.jwt,
+      actorToken,
+      actorTokenType: TOKEN_TYPES.jwt,
+      audience: 'aud',
+    };
+    await record('exchangeToken', exchangeToken(exchange, FAST_HTTP));
+    await record(
+      'exchangeToken with a Basic client',
+      exchangeToken({ ...exchange, client: { clientId: 'sts', clientSecret: secret } }, FAST_HTTP),
+    );
+    await record(
+      'STS introspection',
+      introspectStsToken(
+        `${host}/introspect`,
+        accessToken,
+        { clientId: 'sts', clientSecret: secret },
+        FAST_HTTP,
+      ),
+    );
+    assert.equal(errors.length, 5);
+    const basic = Buffer.from(`sts:${secret}`).toString('base64');
+    for (const [what, error] of errors) {
+      assert.equal((error as { code?: string }).code, 'ERR_OAUTH', what);
+    }
+    assertNoneShows(errors, [REFRESH_TOKEN, accessToken, subjectToken, actorToken, secret, basic]);
   });
 
   it("keeps a ProviderSession's tokens out of spreads, JSON and util.inspect without custom inspection", () => {

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import nock from 'nock';
-import {
-  buildTokenRequest,
-  parseTokenResponse,
-  requestToken,
-} from '../src/oauth/token-endpoint.js';
+import { buildTokenRequest, parseTokenResponse } from '../src/oauth/token-endpoint.js';
+import { requestToken } from '../src/oauth/token-grant.js';
 import { parseRetryAfter, withRetry } from '../src/http/retry.js';
 import { AuthError, HttpError } from '../src/errors.js';
 

@@ -14,12 +14,12 @@ import {
   requireType,
   type CredentialsJson,
 } from '../credentials/credentials-file.js';
-import { requestToken } from '../oauth/token-endpoint.js';
+import { sendGrant } from '../oauth/token-grant.js';
+import { parseTokenResponse } from '../oauth/token-endpoint.js';
 import { loginAgain } from '../credentials/user-credentials.js';
-import { buildRevokeRequest, parseRevokeResponse } from '../flows/revoke.js';
-import { exchange } from '../http/exchange.js';
+import { parseRevokeResponse, revocationParams } from '../oauth/revocation.js';
+import { basicAuthentication, type ClientAuthentication } from '../oauth/client-auth.js';
 import type { TokenIntrospection } from '../oauth/introspection.js';
-import { basicAuthorization } from '../oauth/token-exchange.js';
 import { introspectStsToken } from '../oauth/sts.js';
 
 const FIX = 'log in again with `gcloud auth application-default login --login-config=LOGIN_CONFIG`';
@@ -114,10 +114,9 @@ export class ExternalAccountAuthorizedUserCredentials extends Credentials<Extern
   /** Revokes the refresh token at `revoke_url`; the user must log in again afterwards. */
   async revoke(): Promise<void> {
     const url = this.#require('revokeUrl', 'revoke_url');
-    const request = buildRevokeRequest(url, this.#refreshToken);
-    await exchange(
-      { ...request, headers: { ...request.headers, ...basicAuthorization(this.#client) } },
-      (response) => parseRevokeResponse(response, url),
+    await sendGrant(
+      { url, params: revocationParams(this.#refreshToken), auth: this.#basicAuth() },
+      parseRevokeResponse,
       this.options.http,
     );
   }
@@ -134,10 +133,14 @@ export class ExternalAccountAuthorizedUserCredentials extends Credentials<Extern
     const fetchedAt = this.now();
     let response;
     try {
-      response = await requestToken(
-        this.options.tokenUrl,
-        { grant_type: 'refresh_token', refresh_token: this.#refreshToken },
-        { http: this.options.http, headers: basicAuthorization(this.#client) },
+      response = await sendGrant(
+        {
+          url: this.options.tokenUrl,
+          params: { grant_type: 'refresh_token', refresh_token: this.#refreshToken },
+          auth: this.#basicAuth(),
+        },
+        parseTokenResponse,
+        this.options.http,
       );
     } catch (error) {
       throw error instanceof OAuthError && error.code === 'ERR_INVALID_GRANT'
@@ -155,6 +158,10 @@ export class ExternalAccountAuthorizedUserCredentials extends Credentials<Extern
 
   get #client(): { clientId: string; clientSecret?: string } {
     return { clientId: this.options.clientId, clientSecret: this.options.clientSecret };
+  }
+
+  #basicAuth(): ClientAuthentication {
+    return basicAuthentication(this.options.clientId, this.options.clientSecret);
   }
 
   get #source(): string {

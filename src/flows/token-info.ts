@@ -1,10 +1,9 @@
 import { TokenResponseError } from '../errors.js';
-import { buildTokenRequest } from '../oauth/token-endpoint.js';
-import { exchange } from '../http/exchange.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
 import type { HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';
 import { GOOGLE_TOKEN_INFO_URL } from '../oauth/google-endpoints.js';
+import { composeGrantRequest, sendGrant } from '../oauth/token-grant.js';
 
 /** What the token-info endpoint says about an access token. */
 export interface TokenInfo {
@@ -38,7 +37,7 @@ export interface TokenInfoOptions {
 
 /** Builds the token-info request: a POST, so the token stays out of URLs and logs. */
 export function buildTokenInfoRequest(url: string, accessToken: string): HttpRequest {
-  return buildTokenRequest(url, { access_token: accessToken });
+  return composeGrantRequest({ url, params: { access_token: accessToken } });
 }
 
 /** Reads the token-info answer. Google sends numbers as strings; both are accepted. */
@@ -94,9 +93,9 @@ export function parseTokenInfoResponse(response: HttpResponse, url: string): Tok
  */
 export function tokenInfo(accessToken: string, options: TokenInfoOptions = {}): Promise<TokenInfo> {
   const url = options.tokenInfoUrl ?? GOOGLE_TOKEN_INFO_URL;
-  return exchange(
-    buildTokenInfoRequest(url, accessToken),
-    (response) => parseTokenInfoResponse(response, url),
+  return sendGrant(
+    { url, params: { access_token: accessToken } },
+    parseTokenInfoResponse,
     options.http,
   );
 }

@@ -1,7 +1,7 @@
 /** The claim checks of an ID token whose signature has been verified. */
 import { AuthError } from '../errors.js';
 
-/** The claims of a verified Google ID token (or IAP JWT). */
+/** The claims of a verified ID token (Google's, an IAP JWT, or any OpenID provider's). */
 export interface IdTokenPayload {
   /** Issuer, e.g. `https://accounts.google.com`. */
   iss: string;
@@ -26,6 +26,9 @@ export interface IdTokenPayload {
   [claim: string]: unknown;
 }
 
+/** The claims of a verified OpenID Connect ID token. */
+export type IdTokenClaims = IdTokenPayload;
+
 /** What {@link checkClaims} accepts. */
 export interface ClaimRules {
   audience: string | readonly string[];
@@ -34,12 +37,17 @@ export interface ClaimRules {
   maxLifetimeSec: number;
   /** The current time, epoch seconds. */
   nowSec: number;
+  /** The OAuth client verifying: `azp`, when present, must be it, and is required with several audiences. */
+  clientId?: string;
+  /** The nonce sent with the authorization request: `nonce` must equal it. */
+  nonce?: string;
 }
 
 /**
  * Checks the registered claims of a verified token: `iss`, `aud`, `sub`, `iat`, `exp` present
  * and well typed, issuer and audience expected, `exp`/`iat`/`nbf` within the clock tolerance,
- * and a lifetime no longer than allowed. Throws `ERR_ID_TOKEN_EXPIRED` for an expired token,
+ * a lifetime no longer than allowed, and, for an OpenID client, `azp` and `nonce` (OpenID
+ * Connect Core §3.1.3.7). Throws `ERR_ID_TOKEN_EXPIRED` for an expired token,
  * `ERR_ID_TOKEN_INVALID` for everything else.
  */
 export function checkClaims(payload: Record<string, unknown>, rules: ClaimRules): IdTokenPayload {
@@ -65,6 +73,8 @@ export function checkClaims(payload: Record<string, unknown>, rules: ClaimRules)
     );
   }
 
+  checkClientClaims(payload, aud, rules);
+
   const { nowSec, clockToleranceSec: tolerance } = rules;
   if (exp <= iat) throw invalid('ID token expires (exp) before it was issued (iat)');
   if (exp - iat > rules.maxLifetimeSec) {
@@ -89,6 +99,27 @@ export function checkClaims(payload: Record<string, unknown>, rules: ClaimRules)
     );
   }
   return payload as IdTokenPayload;
+}
+
+function checkClientClaims(
+  payload: Record<string, unknown>,
+  aud: string | string[],
+  rules: ClaimRules,
+): void {
+  const { azp, nonce } = payload;
+  if (rules.clientId !== undefined) {
+    if (azp === undefined && Array.isArray(aud) && aud.length > 1) {
+      throw invalid('ID token has several audiences but no azp claim naming this client');
+    }
+    if (azp !== undefined && azp !== rules.clientId) {
+      throw invalid(`ID token azp ${quote(azp)} is not this client (${quote(rules.clientId)})`);
+    }
+  }
+  if (rules.nonce !== undefined && nonce !== rules.nonce) {
+    throw invalid(
+      'ID token nonce does not match the one sent with the authorization request (a replayed or injected token)',
+    );
+  }
 }
 
 function isAudience(aud: unknown): aud is string | string[] {

@@ -3,8 +3,16 @@
  * buffer, UTF-8 checks and node:crypto signature checks. Other runtimes get ./jws-bytes.web.ts.
  */
 import { isUtf8 } from 'node:buffer';
-import { verify, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
-import type { VerifyKey } from './key-set.js';
+import {
+  createHash,
+  createHmac,
+  timingSafeEqual,
+  verify,
+  type KeyObject,
+  type VerifyKeyObjectInput,
+} from 'node:crypto';
+import { hashBits } from './algorithms.js';
+import type { VerificationKey } from './key-set.js';
 
 const MIN_SCRATCH_BYTES = 2048;
 
@@ -32,27 +40,42 @@ export class JwsBytes {
   }
 
   /**
-   * Whether `signatureSegment` signs `signingInput` with `key` (SHA-256). Synchronous on Node;
-   * the type allows the promise WebCrypto gives elsewhere.
+   * Whether `signatureSegment` signs `signingInput` with `key`, by the key's algorithm.
+   * Synchronous on Node; the type allows the promise WebCrypto gives elsewhere.
    */
   verify(
     signingInput: string,
     signatureSegment: string,
-    key: VerifyKey,
+    key: VerificationKey,
   ): boolean | Promise<boolean> {
     const scratch = this.#scratchFor(signingInput.length + signatureSegment.length);
     const inputEnd = scratch.write(signingInput, 0, 'latin1');
     const signatureEnd = inputEnd + scratch.write(signatureSegment, inputEnd, 'base64url');
+    const data = scratch.subarray(0, inputEnd);
+    const signature = scratch.subarray(inputEnd, signatureEnd);
+    const { algorithm } = key;
     try {
-      return verify(
-        'sha256',
-        scratch.subarray(0, inputEnd),
-        key as KeyObject | VerifyKeyObjectInput,
-        scratch.subarray(inputEnd, signatureEnd),
-      );
+      if (algorithm.startsWith('HS')) {
+        const mac = createHmac(`sha${hashBits(algorithm)}`, key.verifyKey as KeyObject)
+          .update(data)
+          .digest();
+        return mac.length === signature.length && timingSafeEqual(mac, signature);
+      }
+      const digest = algorithm === 'EdDSA' ? null : `sha${hashBits(algorithm)}`;
+      return verify(digest, data, key.verifyKey as KeyObject | VerifyKeyObjectInput, signature);
     } catch {
       return false;
     }
+  }
+
+  /**
+   * The left half of the hash of `text` by the hash of `algorithm`, base64url: an ID token's
+   * `at_hash` or `c_hash` (OpenID Connect Core §3.1.3.6).
+   */
+  halfHash(algorithm: VerificationKey['algorithm'], text: string): string | Promise<string> {
+    const bits = hashBits(algorithm);
+    const digest = createHash(`sha${bits}`).update(text).digest();
+    return digest.subarray(0, bits / 16).toString('base64url');
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { AuthError } from '../errors.js';
 import { JwsBytes } from './jws-bytes.js';
-import type { VerifyKey } from './key-set.js';
+import type { VerificationKey } from './key-set.js';
 import { parseJsonObject } from './strict-json.js';
 
 /** Tokens longer than this many characters are refused before any parsing. Google's are ~1 KB. */
@@ -73,12 +73,17 @@ export class CompactJwsParser {
   }
 
   /**
-   * Whether the signature of `jws` verifies with `key` (SHA-256; the key says RSA or ECDSA and
-   * its signature encoding). A signature of the wrong length simply does not verify. A boolean
-   * on Node; a promise of one where only WebCrypto is available.
+   * Whether the signature of `jws` verifies with `key`, by the key's algorithm. A signature of
+   * the wrong length simply does not verify. A boolean on Node; a promise of one where only
+   * WebCrypto is available.
    */
-  signatureMatches(jws: CompactJws, key: VerifyKey): boolean | Promise<boolean> {
+  signatureMatches(jws: CompactJws, key: VerificationKey): boolean | Promise<boolean> {
     return this.#bytes.verify(jws.signingInput, jws.signatureSegment, key);
+  }
+
+  /** `at_hash` of `accessToken` for a token signed with `key`'s algorithm. */
+  halfHash(key: VerificationKey, accessToken: string): string | Promise<string> {
+    return this.#bytes.halfHash(key.algorithm, accessToken);
   }
 
   #decodeJson(segment: string, name: 'header' | 'payload'): Record<string, unknown> {

@@ -8,25 +8,23 @@ import { TokenResponseError } from '../errors.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
 import type { HttpRequest, HttpResponse, ResponseHeaders } from '../http/types.js';
+import type { JwsAlgorithm } from './algorithms.js';
 import { importJwk, importPem } from './public-key.js';
 
 /** How a key endpoint publishes its keys. */
 export type KeySetFormat = 'jwks' | 'pem';
 
-/** The signature algorithms an ID token may use. Chosen by the key, never by the token. */
-export type IdTokenAlgorithm = 'RS256' | 'ES256';
-
 /**
- * A public key as the runtime's crypto takes it: a node:crypto KeyObject (with the raw `r || s`
- * encoding of ES256 signatures) on Node, a WebCrypto CryptoKey elsewhere.
+ * A key as the runtime's crypto takes it: a node:crypto KeyObject (with the signature encoding
+ * and padding its algorithm needs) on Node, a WebCrypto CryptoKey elsewhere.
  */
 export type VerifyKey = KeyObject | VerifyKeyObjectInput | webcrypto.CryptoKey;
 
-/** One published public key, parsed and ready to verify with. */
+/** One key, parsed and ready to verify with. */
 export interface VerificationKey {
   kid: string;
-  /** RS256 for an RSA key of 2048 bits or more, ES256 for an EC P-256 key. */
-  algorithm: IdTokenAlgorithm;
+  /** The one algorithm this key verifies, decided by the key (see ./algorithms.ts). */
+  algorithm: JwsAlgorithm;
   verifyKey: VerifyKey;
 }
 
@@ -91,10 +89,8 @@ async function jwksKeys(
     if (jwk === null || typeof jwk !== 'object') continue;
     const { kid, kty, n, e, crv, x, y, alg, use } = jwk as Record<string, unknown>;
     if (typeof kid !== 'string' || (use !== undefined && use !== 'sig')) continue;
-    const verification = await importJwk(kid, { kty, n, e, crv, x, y });
-    if (verification && (alg === undefined || alg === verification.algorithm)) {
-      keys.set(kid, verification);
-    }
+    const verification = await importJwk(kid, { kty, n, e, crv, x, y }, alg);
+    if (verification) keys.set(kid, verification);
   }
   return keys;
 }

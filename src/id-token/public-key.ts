@@ -1,19 +1,34 @@
 /**
- * Published public keys parsed into node:crypto KeyObjects, on Node. Other runtimes get
- * ./public-key.web.ts (WebCrypto). A key ID tokens may not use (other types, RSA under 2048
- * bits, curves other than P-256, anything unparsable) comes back undefined.
+ * Keys parsed into node:crypto KeyObjects, on Node. Other runtimes get ./public-key.web.ts
+ * (WebCrypto). A key ID tokens may not use (see ./algorithms.ts) comes back undefined.
  */
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createPublicKey,
+  createSecretKey,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
+import { keyAlgorithmFor, type JwsAlgorithm, type PublicKeyShape } from './algorithms.js';
 import type { PublicJwk, VerificationKey } from './key-set.js';
 
-const MIN_RSA_BITS = 2048;
+const CURVES: Readonly<Record<string, string>> = {
+  prime256v1: 'P-256',
+  secp384r1: 'P-384',
+  secp521r1: 'P-521',
+};
 
-/** A JWK's key; synchronous on Node, the type allows WebCrypto's promise. */
+/** A JWK's key, for the algorithm the key allows; synchronous on Node, the type allows WebCrypto's promise. */
 export function importJwk(
   kid: string,
   jwk: PublicJwk,
+  declaredAlg?: unknown,
 ): VerificationKey | undefined | Promise<VerificationKey | undefined> {
-  return verificationKey(kid, () => createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }));
+  return verificationKey(
+    kid,
+    () => createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }),
+    declaredAlg,
+  );
 }
 
 /** A PEM certificate's or SPKI public key's key. */
@@ -21,10 +36,22 @@ export function importPem(
   kid: string,
   pem: string,
 ): VerificationKey | undefined | Promise<VerificationKey | undefined> {
-  return verificationKey(kid, () => createPublicKey(pem));
+  return verificationKey(kid, () => createPublicKey(pem), undefined);
 }
 
-function verificationKey(kid: string, parse: () => KeyObject): VerificationKey | undefined {
+/** The client secret as the key of an HMAC-signed (`HS*`) ID token. */
+export function importSecret(
+  secret: string,
+  algorithm: JwsAlgorithm,
+): VerificationKey | Promise<VerificationKey> {
+  return { kid: '', algorithm, verifyKey: createSecretKey(new TextEncoder().encode(secret)) };
+}
+
+function verificationKey(
+  kid: string,
+  parse: () => KeyObject,
+  declaredAlg: unknown,
+): VerificationKey | undefined {
   let key: KeyObject;
   try {
     key = parse();
@@ -32,11 +59,23 @@ function verificationKey(kid: string, parse: () => KeyObject): VerificationKey |
     return undefined;
   }
   const details = key.asymmetricKeyDetails;
-  if (key.asymmetricKeyType === 'rsa' && (details?.modulusLength ?? 0) >= MIN_RSA_BITS) {
-    return { kid, algorithm: 'RS256', verifyKey: key };
+  const type = key.asymmetricKeyType;
+  const shape: PublicKeyShape = {
+    type: type === 'rsa' || type === 'ec' || type === 'ed25519' ? type : 'other',
+    bits: details?.modulusLength,
+    curve: CURVES[details?.namedCurve ?? ''],
+  };
+  const algorithm = keyAlgorithmFor(shape, declaredAlg);
+  if (!algorithm) return undefined;
+  if (algorithm.startsWith('ES')) {
+    return { kid, algorithm, verifyKey: { key, dsaEncoding: 'ieee-p1363' } };
   }
-  if (key.asymmetricKeyType === 'ec' && details?.namedCurve === 'prime256v1') {
-    return { kid, algorithm: 'ES256', verifyKey: { key, dsaEncoding: 'ieee-p1363' } };
+  if (algorithm.startsWith('PS')) {
+    const pss = {
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+    };
+    return { kid, algorithm, verifyKey: { key, ...pss } };
   }
-  return undefined;
+  return { kid, algorithm, verifyKey: key };
 }

@@ -1,25 +1,56 @@
-/** Published public keys imported with WebCrypto, for runtimes without node:crypto. */
+/** Keys imported with WebCrypto, for runtimes without node:crypto. */
 import type { webcrypto } from 'node:crypto';
 import { certificateSpki, keyAlgorithm, readPem } from '../platform/pem.js';
-import type { IdTokenAlgorithm, VerificationKey } from './key-set.js';
+import { hashBits, keyAlgorithmFor, type JwsAlgorithm, type PublicKeyShape } from './algorithms.js';
+import type { VerificationKey } from './key-set.js';
 import type * as NodePublicKey from './public-key.js';
 import { subtle } from '../platform/subtle.js';
 
-const MIN_RSA_BITS = 2048;
-const IMPORT_AS = {
-  RS256: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-  ES256: { name: 'ECDSA', namedCurve: 'P-256' },
-} as const;
+/** How WebCrypto imports a key for an algorithm. */
+function importAs(algorithm: JwsAlgorithm): webcrypto.AlgorithmIdentifier | object {
+  const hash = `SHA-${hashBits(algorithm)}`;
+  switch (algorithm.slice(0, 2)) {
+    case 'RS':
+      return { name: 'RSASSA-PKCS1-v1_5', hash };
+    case 'PS':
+      return { name: 'RSA-PSS', hash };
+    case 'ES':
+      return {
+        name: 'ECDSA',
+        namedCurve: `P-${algorithm === 'ES512' ? 521 : hashBits(algorithm)}`,
+      };
+    case 'HS':
+      return { name: 'HMAC', hash };
+    default:
+      return { name: 'Ed25519' };
+  }
+}
 
-export const importJwk: typeof NodePublicKey.importJwk = (kid, jwk) => {
-  const algorithm =
-    jwk.kty === 'RSA' ? 'RS256' : jwk.kty === 'EC' && jwk.crv === 'P-256' ? 'ES256' : undefined;
+export const importJwk: typeof NodePublicKey.importJwk = (kid, jwk, declaredAlg) => {
+  const shape: PublicKeyShape = {
+    type:
+      jwk.kty === 'RSA'
+        ? 'rsa'
+        : jwk.kty === 'EC'
+          ? 'ec'
+          : jwk.kty === 'OKP' && jwk.crv === 'Ed25519'
+            ? 'ed25519'
+            : 'other',
+    // The modulus length is checked once imported.
+    bits: jwk.kty === 'RSA' ? Number.POSITIVE_INFINITY : undefined,
+    curve: typeof jwk.crv === 'string' ? jwk.crv : undefined,
+  };
+  const algorithm = keyAlgorithmFor(shape, declaredAlg);
   if (!algorithm) return undefined;
   const { kty, n, e, crv, x, y } = jwk;
-  return imported(kid, algorithm, (as, subtleCrypto) =>
-    subtleCrypto.importKey('jwk', { kty, n, e, crv, x, y } as webcrypto.JsonWebKey, as, false, [
-      'verify',
-    ]),
+  return imported(kid, algorithm, (subtleCrypto) =>
+    subtleCrypto.importKey(
+      'jwk',
+      { kty, n, e, crv, x, y } as webcrypto.JsonWebKey,
+      importAs(algorithm) as webcrypto.AlgorithmIdentifier,
+      false,
+      ['verify'],
+    ),
   );
 };
 
@@ -33,27 +64,43 @@ export const importPem: typeof NodePublicKey.importPem = (kid, pem) => {
         : undefined;
   const algorithm = spki && keyAlgorithm(spki);
   if (!spki || !algorithm) return undefined;
-  return imported(kid, algorithm, (as, subtleCrypto) =>
-    subtleCrypto.importKey('spki', spki as Uint8Array<ArrayBuffer>, as, false, ['verify']),
+  return imported(kid, algorithm, (subtleCrypto) =>
+    subtleCrypto.importKey(
+      'spki',
+      spki as Uint8Array<ArrayBuffer>,
+      importAs(algorithm) as webcrypto.AlgorithmIdentifier,
+      false,
+      ['verify'],
+    ),
   );
 };
 
+export const importSecret: typeof NodePublicKey.importSecret = async (secret, algorithm) => ({
+  kid: '',
+  algorithm,
+  verifyKey: await subtle().importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    importAs(algorithm) as webcrypto.AlgorithmIdentifier,
+    false,
+    ['verify'],
+  ),
+});
+
+const MIN_RSA_BITS = 2048;
+
 async function imported(
   kid: string,
-  algorithm: IdTokenAlgorithm,
-  importKey: (
-    as: (typeof IMPORT_AS)[IdTokenAlgorithm],
-    subtleCrypto: webcrypto.SubtleCrypto,
-  ) => Promise<webcrypto.CryptoKey>,
+  algorithm: JwsAlgorithm,
+  importKey: (subtleCrypto: webcrypto.SubtleCrypto) => Promise<webcrypto.CryptoKey>,
 ): Promise<VerificationKey | undefined> {
-  const subtleCrypto = subtle();
   let key: webcrypto.CryptoKey;
   try {
-    key = await importKey(IMPORT_AS[algorithm], subtleCrypto);
+    key = await importKey(subtle());
   } catch {
     return undefined;
   }
   const { modulusLength } = key.algorithm as { modulusLength?: number };
-  if (algorithm === 'RS256' && (modulusLength ?? 0) < MIN_RSA_BITS) return undefined;
+  if (modulusLength !== undefined && modulusLength < MIN_RSA_BITS) return undefined;
   return { kid, algorithm, verifyKey: key };
 }

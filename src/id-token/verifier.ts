@@ -1,13 +1,15 @@
 import { AuthError, InvalidOptionsError } from '../errors.js';
-import { checkClaims, type IdTokenPayload } from './claims.js';
 import {
-  CompactJwsParser,
-  DEFAULT_MAX_TOKEN_LENGTH,
-  type CompactJws,
-  type JwsHeader,
-} from './jws.js';
+  algorithmFits,
+  GOOGLE_ALGORITHMS,
+  isJwsAlgorithm,
+  type JwsAlgorithm,
+} from './algorithms.js';
+import { checkClaims, type IdTokenPayload } from './claims.js';
+import { CompactJwsParser, DEFAULT_MAX_TOKEN_LENGTH, type JwsHeader } from './jws.js';
 import type { VerificationKey } from './key-set.js';
 import { PublicKeyCache } from './public-key-cache.js';
+import { importSecret } from './public-key.js';
 
 /** Google's sign-in keys as a JWKS: the default key source of {@link verifyIdToken}. */
 export const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
@@ -41,6 +43,23 @@ export interface VerifyIdTokenOptions {
   keyCache?: PublicKeyCache;
   /** Tokens longer than this many characters are refused unparsed. Default 16 384. */
   maxTokenLength?: number;
+  /**
+   * Algorithms accepted; each key still verifies only its own. Default RS256 and ES256 (Google's).
+   * `HS256`/`HS384`/`HS512` verify with `clientSecret`. `none` is never accepted.
+   */
+  algorithms?: readonly string[];
+  /** The key of HMAC-signed tokens, when `algorithms` lists an `HS*` one. */
+  clientSecret?: string;
+  /**
+   * The OAuth client id of an OpenID client: `azp`, when present, must equal it, and must be
+   * present when `aud` holds several audiences. Leave unset for Google tokens whose `azp` names
+   * another of your clients (an Android app's, say).
+   */
+  clientId?: string;
+  /** The nonce sent with the authorization request; the token's `nonce` must equal it. */
+  nonce?: string;
+  /** The access token issued with the ID token: checked against `at_hash` when the token has one. */
+  accessToken?: string;
 }
 
 /** Options of {@link verifyIapJwt}: the same, with IAP's issuer and keys as defaults. */
@@ -77,9 +96,10 @@ const DEFAULT_MAX_LIFETIME_SEC = 86_400;
 const IAP_ISSUERS: readonly string[] = Object.freeze([IAP_ISSUER]);
 
 /**
- * Verifies Google ID tokens and IAP JWTs against keys it caches, with node:crypto on Node and
- * WebCrypto elsewhere. Only RS256 and ES256 are accepted, and the algorithm is the one the key
- * allows, never the one the token asks for. With keys cached, verification on Node does no I/O
+ * Verifies Google ID tokens, IAP JWTs and any OpenID provider's ID tokens against keys it
+ * caches, with node:crypto on Node and WebCrypto elsewhere. By default only RS256 and ES256 are
+ * accepted (`algorithms` widens it to RS*, PS*, ES*, EdDSA and opt-in HS*), and the algorithm is
+ * the one the key allows, never the one the token asks for. With keys cached, verification on Node does no I/O
  * and never awaits.
  *
  * @example
@@ -104,16 +124,23 @@ export class IdTokenVerifier {
    * `ERR_ID_TOKEN_SIGNATURE` or `ERR_ID_TOKEN_KEY_NOT_FOUND`; none of them shows the token.
    */
   async verify(token: string, options: VerifyIdTokenOptions): Promise<VerifiedIdToken> {
-    checkOptions(options);
+    const algorithms = checkOptions(options);
     const { certsUrl } = options;
-    const url = certsUrl ?? options.jwksUrl ?? GOOGLE_JWKS_URL;
     const jws = this.#parser.parse(token, options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH);
-    const kid = checkHeader(jws.header);
-    const cache = options.keyCache ?? this.keyCache;
-    const key =
-      cache.peek(url, kid) ?? (await cache.get(url, certsUrl === undefined ? 'jwks' : 'pem', kid));
-    checkAlgorithm(jws, key);
-    const matches = this.#parser.signatureMatches(jws, key.verifyKey);
+    const alg = checkHeader(jws.header, algorithms);
+    let key: VerificationKey;
+    if (alg.startsWith('HS')) {
+      key = await importSecret(options.clientSecret!, alg as JwsAlgorithm);
+    } else {
+      const kid = checkKid(jws.header);
+      const url = certsUrl ?? options.jwksUrl ?? GOOGLE_JWKS_URL;
+      const cache = options.keyCache ?? this.keyCache;
+      key =
+        cache.peek(url, kid) ??
+        (await cache.get(url, certsUrl === undefined ? 'jwks' : 'pem', kid));
+    }
+    checkAlgorithm(alg, key);
+    const matches = this.#parser.signatureMatches(jws, key);
     checkSignature(key, typeof matches === 'boolean' ? matches : await matches);
     const payload = checkClaims(jws.payload, {
       audience: options.audience,
@@ -121,7 +148,13 @@ export class IdTokenVerifier {
       clockToleranceSec: options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC,
       maxLifetimeSec: options.maxLifetimeSec ?? DEFAULT_MAX_LIFETIME_SEC,
       nowSec: this.#clock() / 1000,
+      clientId: options.clientId,
+      nonce: options.nonce,
     });
+    if (options.accessToken !== undefined && payload.at_hash !== undefined) {
+      const expected = this.#parser.halfHash(key, options.accessToken);
+      checkAtHash(payload.at_hash, typeof expected === 'string' ? expected : await expected);
+    }
     return {
       header: jws.header,
       payload,
@@ -177,9 +210,21 @@ export function verifyIapJwt(
   return defaultVerifier.verifyIapJwt(token, options);
 }
 
-function checkOptions({ audience, certsUrl, jwksUrl }: VerifyIdTokenOptions): void {
+/** Checks the options; returns the accepted algorithms. */
+function checkOptions(options: VerifyIdTokenOptions): readonly string[] {
+  const { audience, certsUrl, jwksUrl, algorithms = GOOGLE_ALGORITHMS } = options;
   if (certsUrl !== undefined && jwksUrl !== undefined) {
     throw new InvalidOptionsError('pass jwksUrl or certsUrl, not both: they name the key source');
+  }
+  for (const alg of algorithms) {
+    if (!isJwsAlgorithm(alg)) {
+      throw new InvalidOptionsError(
+        `algorithms: ${JSON.stringify(String(alg)).slice(0, 24)} is not an ID-token algorithm (use RS*, PS*, ES*, EdDSA or HS*; never none)`,
+      );
+    }
+    if (alg.startsWith('HS') && !options.clientSecret) {
+      throw new InvalidOptionsError(`algorithms: ${alg} needs a clientSecret to verify with`);
+    }
   }
   const valid =
     typeof audience === 'string'
@@ -192,15 +237,20 @@ function checkOptions({ audience, certsUrl, jwksUrl }: VerifyIdTokenOptions): vo
       'audience is required: the client id or service URL the tokens must be minted for',
     );
   }
+  return algorithms;
 }
 
-/** The key id, once the header is known to ask for an allowed algorithm and nothing critical. */
-function checkHeader(header: Readonly<JwsHeader>): string {
-  const { alg, kid } = header;
-  if (alg !== 'RS256' && alg !== 'ES256') {
+/** The header's algorithm, once it is known to be an accepted one and nothing is critical. */
+function checkHeader(header: Readonly<JwsHeader>, algorithms: readonly string[]): string {
+  const { alg } = header;
+  if (
+    typeof alg !== 'string' ||
+    !isJwsAlgorithm(alg) ||
+    !algorithms.some((a) => algorithmFits(alg, a as JwsAlgorithm))
+  ) {
     throw new AuthError(
       'ERR_ID_TOKEN_INVALID',
-      `ID token algorithm ${JSON.stringify(String(alg).slice(0, 16))} is not accepted: only RS256 and ES256 are`,
+      `ID token algorithm ${JSON.stringify(String(alg).slice(0, 16))} is not accepted: only ${algorithms.join(', ')} are`,
     );
   }
   if ('crit' in header) {
@@ -209,6 +259,12 @@ function checkHeader(header: Readonly<JwsHeader>): string {
       'ID token header has a crit parameter; no extensions are understood',
     );
   }
+  return alg;
+}
+
+/** The key id an asymmetrically signed token names its key with. */
+function checkKid(header: Readonly<JwsHeader>): string {
+  const { kid } = header;
   if (typeof kid !== 'string' || kid === '') {
     throw new AuthError(
       'ERR_ID_TOKEN_INVALID',
@@ -218,11 +274,21 @@ function checkHeader(header: Readonly<JwsHeader>): string {
   return kid;
 }
 
-function checkAlgorithm(jws: CompactJws, key: VerificationKey): void {
-  if (jws.header.alg !== key.algorithm) {
+function checkAlgorithm(alg: string, key: VerificationKey): void {
+  if (!algorithmFits(alg, key.algorithm)) {
     throw new AuthError(
       'ERR_ID_TOKEN_SIGNATURE',
-      `ID token says ${jws.header.alg} but its key ${JSON.stringify(key.kid)} is an ${key.algorithm} key`,
+      `ID token says ${alg} but its key ${JSON.stringify(key.kid)} is an ${key.algorithm} key`,
+    );
+  }
+}
+
+/** OpenID Connect Core §3.2.2.9: `at_hash` binds the ID token to the access token issued with it. */
+function checkAtHash(atHash: unknown, expected: string): void {
+  if (atHash !== expected) {
+    throw new AuthError(
+      'ERR_ID_TOKEN_INVALID',
+      'ID token at_hash does not match the access token issued with it (a substituted access token)',
     );
   }
 }

@@ -3,7 +3,8 @@ import { InvalidOptionsError } from '../errors.js';
 import { encodeBase64 } from '../platform/base64url.js';
 import { createPrivateKey } from '../platform/private-key.js';
 import { randomId } from '../platform/random.js';
-import { loadJose } from './jose.js';
+import { jwsSign } from './jws-sign.js';
+import { signJwt } from './jwt.js';
 
 /** How a client proves its identity to the token endpoint (RFC 6749 §2.3, RFC 7523, OIDC §9). */
 export type ClientAuthMethod =
@@ -82,12 +83,19 @@ export function clientAuthConfig(
   if (method === 'private_key_jwt' && !options.privateKey) {
     throw new InvalidOptionsError(`${where}: clientAuthMethod private_key_jwt needs a privateKey`);
   }
+  const privateKey =
+    method === 'private_key_jwt' ? parseClientPrivateKey(options.privateKey!) : undefined;
+  const alg = options.clientAssertionAlg;
+  if (alg !== undefined && method.endsWith('_jwt') && !assertionAlgFits(alg, privateKey)) {
+    throw new InvalidOptionsError(
+      `${where}: clientAssertionAlg ${JSON.stringify(String(alg)).slice(0, 24)} does not fit the ${privateKey ? `${privateKey.asymmetricKeyType} privateKey` : 'client secret'} (default ${privateKey ? algorithmForKey(privateKey) : 'HS256'})`,
+    );
+  }
   return {
     clientId: options.clientId,
     method,
     clientSecret: options.clientSecret,
-    privateKey:
-      method === 'private_key_jwt' ? parseClientPrivateKey(options.privateKey!) : undefined,
+    privateKey,
     privateKeyId: options.privateKeyId,
     assertionAlg: options.clientAssertionAlg,
     clock: options.clock ?? Date.now,
@@ -107,15 +115,8 @@ export async function authenticateClient(
   audience: string,
 ): Promise<ClientAuthentication> {
   switch (config.method) {
-    case 'client_secret_basic': {
-      const secret = config.clientSecret as string;
-      const basic = encodeBase64(`${formEncode(config.clientId)}:${formEncode(secret)}`);
-      return {
-        params: {},
-        headers: { authorization: `Basic ${basic}` },
-        secrets: [secret, formEncode(secret), basic],
-      };
-    }
+    case 'client_secret_basic':
+      return basicAuthentication(config.clientId, config.clientSecret);
     case 'client_secret_post':
       return {
         params: { client_id: config.clientId, client_secret: config.clientSecret as string },
@@ -141,6 +142,19 @@ export async function authenticateClient(
 }
 
 /**
+ * HTTP Basic client authentication (RFC 6749 §2.3.1). A client without a secret (Google STS's
+ * may have none) sends an empty one.
+ */
+export function basicAuthentication(clientId: string, clientSecret = ''): ClientAuthentication {
+  const basic = encodeBase64(`${formEncode(clientId)}:${formEncode(clientSecret)}`);
+  return {
+    params: {},
+    headers: { authorization: `Basic ${basic}` },
+    secrets: clientSecret === '' ? [basic] : [clientSecret, formEncode(clientSecret), basic],
+  };
+}
+
+/**
  * RFC 6749 §2.3.1: the client id and secret are form-urlencoded before they are joined and
  * base64-encoded, so a secret holding `:` or `%` survives the trip.
  */
@@ -153,18 +167,20 @@ async function clientAssertion(config: ClientAuthConfig, audience: string): Prom
   const now = Math.floor(config.clock() / 1000);
   const symmetric = config.method === 'client_secret_jwt';
   const alg = config.assertionAlg ?? (symmetric ? 'HS256' : algorithmForKey(config.privateKey!));
-  const header: { alg: string; typ: string; kid?: string } = { alg, typ: 'JWT' };
-  if (!symmetric && config.privateKeyId) header.kid = config.privateKeyId;
-  const { SignJWT } = await loadJose();
-  return new SignJWT({})
-    .setProtectedHeader(header)
-    .setIssuer(config.clientId)
-    .setSubject(config.clientId)
-    .setAudience(audience)
-    .setJti(randomId())
-    .setIssuedAt(now)
-    .setExpirationTime(now + ASSERTION_LIFETIME_SEC)
-    .sign(symmetric ? new TextEncoder().encode(config.clientSecret) : config.privateKey!);
+  const key = symmetric ? new TextEncoder().encode(config.clientSecret) : config.privateKey!;
+  const claims = {
+    iss: config.clientId,
+    sub: config.clientId,
+    aud: audience,
+    jti: randomId(),
+    iat: now,
+    exp: now + ASSERTION_LIFETIME_SEC,
+  };
+  return signJwt(claims, {
+    algorithm: alg,
+    keyId: symmetric ? undefined : config.privateKeyId,
+    sign: (data) => jwsSign(alg, key, data),
+  });
 }
 
 /** The JWS algorithm a private key signs with by default. */
@@ -180,6 +196,14 @@ export function algorithmForKey(key: KeyObject): string {
   throw new InvalidOptionsError(
     `privateKey of type ${key.asymmetricKeyType ?? 'unknown'} cannot sign client assertions: use an RSA, EC (P-256, P-384, P-521) or Ed25519 key`,
   );
+}
+
+/** Whether `alg` can sign with `key` (an RSA key signs RS* and PS*), or with a secret (HS*). */
+function assertionAlgFits(alg: string, key: KeyObject | undefined): boolean {
+  if (!key) return /^HS(256|384|512)$/.test(alg);
+  if (key.asymmetricKeyType === 'rsa') return /^(RS|PS)(256|384|512)$/.test(alg);
+  const own = algorithmForKey(key);
+  return alg === own || (own === 'EdDSA' && alg === 'Ed25519');
 }
 
 /** Parses a `private_key_jwt` key once; the error never shows the key. */

@@ -4,6 +4,7 @@ import {
   GOOGLE_REVOKE_URL,
   GOOGLE_TOKEN_URL,
 } from './google-endpoints.js';
+import { GOOGLE_ISSUERS, GOOGLE_JWKS_URL } from '../id-token/verifier.js';
 import type { OAuthProviderOptions } from './provider-options.js';
 
 /** A provider's settings without the client's own (id, secret, keys). */
@@ -20,11 +21,11 @@ export const GOOGLE_PROVIDER: Readonly<ProviderPreset> = Object.freeze({
   authorizationUrl: GOOGLE_AUTH_URL,
   tokenUrl: GOOGLE_TOKEN_URL,
   userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo',
-  jwksUri: 'https://www.googleapis.com/oauth2/v3/certs',
+  jwksUri: GOOGLE_JWKS_URL,
   revocationUrl: GOOGLE_REVOKE_URL,
   deviceAuthorizationUrl: GOOGLE_DEVICE_AUTHORIZATION_URL,
   idTokenAlgorithms: ['RS256'],
-  idTokenIssuers: ['accounts.google.com'],
+  idTokenIssuers: GOOGLE_ISSUERS,
 });
 
 /** Presets by the name `ProviderRegistry.register` accepts in its `preset` option. */

@@ -6,7 +6,7 @@ import {
   type ClientAuthMethod,
   type ClientPrivateKey,
 } from './client-auth.js';
-import { ASYMMETRIC_ALGORITHMS } from './id-token-claims.js';
+import { ASYMMETRIC_ALGORITHMS } from '../id-token/algorithms.js';
 import { checkEndpointUrl } from './endpoint-url.js';
 import { ENDPOINT_FIELDS, type ProviderEndpoint } from './metadata.js';
 
@@ -109,7 +109,7 @@ export function idTokenAlgorithms(
     }
     return [...options.idTokenAlgorithms];
   }
-  const allowed: readonly string[] = ASYMMETRIC_ALGORITHMS;
+  const allowed: readonly string[] = [...ASYMMETRIC_ALGORITHMS, 'Ed25519'];
   const usable = (advertised ?? []).filter((alg) => allowed.includes(alg));
   return usable.length > 0 ? usable : ['RS256'];
 }

@@ -1,6 +1,9 @@
 import { AuthError, InvalidOptionsError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
 import type { HttpResponse } from '../http/types.js';
+import type { IdTokenClaims } from '../id-token/claims.js';
+import { PublicKeyCache } from '../id-token/public-key-cache.js';
+import { IdTokenVerifier } from '../id-token/verifier.js';
 import {
   buildAuthorizationRedirect,
   readAuthorizationCallback,
@@ -12,13 +15,11 @@ import type { ClientAuthConfig } from './client-auth.js';
 import { sendGrant } from './token-grant.js';
 import { pollForDeviceToken, type DevicePollOptions, type PendingDeviceLogin } from './device.js';
 import { DEVICE_CODE_GRANT, parseDeviceAuthorizationResponse } from './device-authorization.js';
-import { verifyIdToken, type IdTokenClaims } from './id-token-claims.js';
 import {
   introspectionParams,
   parseIntrospectionResponse,
   type TokenIntrospection,
 } from './introspection.js';
-import { JwksCache } from './jwks.js';
 import type { ProviderEndpoint, ProviderMetadata } from './metadata.js';
 import { ProviderMetadataSource } from './provider-metadata.js';
 import {
@@ -27,7 +28,7 @@ import {
   providerName,
   type OAuthProviderOptions,
 } from './provider-options.js';
-import { parseRevocationResponse, revocationParams, type TokenTypeHint } from './revocation.js';
+import { parseRevokeResponse, revocationParams, type TokenTypeHint } from './revocation.js';
 import { parseOAuthTokens, type OAuthTokens } from './tokens.js';
 import { buildUserInfoRequest, parseUserInfoResponse, type UserInfo } from './userinfo.js';
 
@@ -58,7 +59,7 @@ export class OAuthProvider {
   readonly #options: Readonly<OAuthProviderOptions>;
   readonly #clientAuth: ClientAuthConfig;
   readonly #metadata: ProviderMetadataSource;
-  #jwks?: JwksCache;
+  readonly #verifier: IdTokenVerifier;
 
   constructor(options: OAuthProviderOptions) {
     this.#clientAuth = clientAuthFromOptions(options);
@@ -67,6 +68,8 @@ export class OAuthProvider {
     this.name = providerName(options);
     this.clientId = options.clientId;
     this.#metadata = new ProviderMetadataSource(this.#options, this.name);
+    const { http, clock } = options;
+    this.#verifier = new IdTokenVerifier({ clock, keyCache: new PublicKeyCache({ http, clock }) });
   }
 
   /**
@@ -114,13 +117,24 @@ export class OAuthProvider {
       );
     }
     const claims = tokens.idToken
-      ? await this.verifyIdToken(tokens.idToken, { nonce: saved.nonce })
+      ? await this.verifyIdToken(tokens.idToken, {
+          nonce: saved.nonce,
+          accessToken: tokens.accessToken,
+        })
       : undefined;
     return { tokens, claims };
   }
 
-  /** Verifies an ID token from this provider; `nonce` is checked when given. */
-  async verifyIdToken(idToken: string, expected: { nonce?: string } = {}): Promise<IdTokenClaims> {
+  /**
+   * Verifies an ID token from this provider (OpenID Connect Core §3.1.3.7) with the one
+   * ID-token verifier: its signature with a key of the provider's JWKS, `iss` (the discovered
+   * issuer), `aud`, `azp`, `exp`/`iat`/`nbf`, and, when given, `nonce` and the `at_hash` of
+   * `accessToken`.
+   */
+  async verifyIdToken(
+    idToken: string,
+    expected: { nonce?: string; accessToken?: string } = {},
+  ): Promise<IdTokenClaims> {
     const metadata = await this.#metadata.covering(
       this.#options.idTokenAlgorithms ? ['jwksUri'] : [],
     );
@@ -128,20 +142,19 @@ export class OAuthProvider {
       throw new InvalidOptionsError(`provider ${this.name}: set issuer to verify ID tokens`);
     }
     const algorithms = idTokenAlgorithms(this.#options, metadata.idTokenSigningAlgValuesSupported);
-    const { clientSecret } = this.#options;
-    // Only reachable for an HS algorithm that was configured explicitly, with a secret.
-    const secret = clientSecret === undefined ? undefined : new TextEncoder().encode(clientSecret);
-    const jwks = algorithms.some((alg) => !alg.startsWith('HS')) ? await this.#keys() : undefined;
-    return verifyIdToken(idToken, {
-      issuers: [metadata.issuer, ...(this.#options.idTokenIssuers ?? [])],
+    const asymmetric = algorithms.some((alg) => !alg.startsWith('HS'));
+    const { payload } = await this.#verifier.verify(idToken, {
+      audience: this.clientId,
       clientId: this.clientId,
-      nonce: expected.nonce,
+      issuers: [metadata.issuer, ...(this.#options.idTokenIssuers ?? [])],
       algorithms,
-      getKey: (header, token) =>
-        header.alg?.startsWith('HS') ? secret! : jwks!.getKey(header, token),
+      clientSecret: this.#options.clientSecret,
+      jwksUrl: asymmetric ? await this.#metadata.endpoint('jwksUri') : undefined,
       clockToleranceSec: this.#options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC,
-      now: this.#now(),
+      nonce: expected.nonce,
+      accessToken: expected.accessToken,
     });
+    return payload;
   }
 
   /** Claims about the user from the userinfo endpoint; `expectedSubject` guards against mix-ups. */
@@ -177,7 +190,7 @@ export class OAuthProvider {
       scope: options.scope === undefined ? undefined : this.#scope(options.scope),
     });
     if (tokens.idToken) {
-      const claims = await this.verifyIdToken(tokens.idToken);
+      const claims = await this.verifyIdToken(tokens.idToken, { accessToken: tokens.accessToken });
       if (options.expectedSubject !== undefined && claims.sub !== options.expectedSubject) {
         throw new AuthError(
           'ERR_ID_TOKEN_INVALID',
@@ -190,7 +203,7 @@ export class OAuthProvider {
 
   /** Revokes an access or refresh token (RFC 7009). */
   async revoke(token: string, hint?: TokenTypeHint): Promise<void> {
-    await this.#post('revocationUrl', revocationParams(token, hint), parseRevocationResponse);
+    await this.#post('revocationUrl', revocationParams(token, hint), parseRevokeResponse);
   }
 
   /** Asks the provider whether a token is active, and about it (RFC 7662). */
@@ -231,7 +244,9 @@ export class OAuthProvider {
       () => this.#now(),
       options,
     );
-    const claims = tokens.idToken ? await this.verifyIdToken(tokens.idToken) : undefined;
+    const claims = tokens.idToken
+      ? await this.verifyIdToken(tokens.idToken, { accessToken: tokens.accessToken })
+      : undefined;
     return { tokens, claims };
   }
 
@@ -266,14 +281,6 @@ export class OAuthProvider {
       parse,
       this.#options.http,
     );
-  }
-
-  async #keys(): Promise<JwksCache> {
-    if (!this.#jwks) {
-      const url = await this.#metadata.endpoint('jwksUri');
-      this.#jwks ??= new JwksCache(url, { http: this.#options.http, clock: this.#options.clock });
-    }
-    return this.#jwks;
   }
 
   async #assertionAudience(tokenUrl: string): Promise<string> {

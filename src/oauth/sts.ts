@@ -1,13 +1,13 @@
 /** Google's Security Token Service: its default endpoints and token introspection. */
-import { buildTokenRequest } from './token-endpoint.js';
-import { exchange } from '../http/exchange.js';
 import type { HttpOptions } from '../http/types.js';
+import { basicAuthentication } from './client-auth.js';
 import {
   introspectionParams,
   parseIntrospectionResponse,
   type TokenIntrospection,
 } from './introspection.js';
-import { basicAuthorization, type BasicClient } from './token-exchange.js';
+import type { BasicClient } from './token-exchange.js';
+import { sendGrant } from './token-grant.js';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 
@@ -23,9 +23,10 @@ export function introspectStsToken(
   client: BasicClient | undefined,
   http?: HttpOptions,
 ): Promise<TokenIntrospection> {
-  return exchange(
-    buildTokenRequest(url, introspectionParams(token), client ? basicAuthorization(client) : {}),
-    (response) => parseIntrospectionResponse(response, url),
+  const auth = client && basicAuthentication(client.clientId, client.clientSecret);
+  return sendGrant(
+    { url, params: introspectionParams(token), auth },
+    parseIntrospectionResponse,
     http,
   );
 }

@@ -1,8 +1,7 @@
 import { TokenResponseError } from '../errors.js';
-import { exchange } from '../http/exchange.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
-import type { HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';
+import type { HttpRequest, HttpResponse } from '../http/types.js';
 
 /** A successful OAuth 2.0 token response (RFC 6749 §5.1), in camelCase. */
 export interface TokenResponse {
@@ -91,19 +90,6 @@ export function parseTokenResponse(
   };
 }
 
-/** Posts `params` to `tokenUrl` and parses the answer, with the timeout and retries of `http`. */
-export function requestToken(
-  tokenUrl: string,
-  params: Record<string, string | undefined>,
-  options: { http?: HttpOptions; headers?: Record<string, string>; expect?: ExpectedToken } = {},
-): Promise<TokenResponse> {
-  return exchange(
-    buildTokenRequest(tokenUrl, params, options.headers),
-    (response) => parseTokenResponse(response, tokenUrl, options.expect),
-    options.http,
-  );
-}
-
 /** Parameters whose values must never reach an error message, even when a server echoes them. */
 const SECRET_PARAMS = [
   'client_secret',
@@ -118,6 +104,8 @@ const SECRET_PARAMS = [
   'subject_token',
   'actor_token',
   'password',
+  // Google's token-info endpoint takes the access token it describes.
+  'access_token',
 ];
 
 export function secretValues(params: Record<string, string | undefined>): string[] {

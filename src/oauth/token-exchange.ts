@@ -4,17 +4,11 @@
  * (workload identity federation, downscoping) speaks it with one extension, the JSON `options`.
  */
 import { TokenResponseError } from '../errors.js';
-import {
-  buildTokenRequest,
-  parseTokenResponse,
-  secretValues,
-  type TokenResponse,
-} from './token-endpoint.js';
-import { exchange } from '../http/exchange.js';
-import { encodeBase64 } from '../platform/base64url.js';
+import { parseTokenResponse, type TokenResponse } from './token-endpoint.js';
 import { describeUrl } from '../http/send.js';
 import type { ClientCertificate, HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';
-import { formEncode } from './client-auth.js';
+import { basicAuthentication } from './client-auth.js';
+import { composeGrantRequest, sendGrant, type GrantRequest } from './token-grant.js';
 
 /** A day: longer than any token STS issues, so a larger lifetime is a broken answer. */
 const MAX_EXPIRES_IN_SEC = 86_400;
@@ -59,12 +53,6 @@ export interface BasicClient {
   clientSecret?: string;
 }
 
-/** The HTTP Basic header of a client (RFC 6749 §2.3.1: form-encoded, then base64). */
-export function basicAuthorization(client: BasicClient): { authorization: string } {
-  const pair = `${formEncode(client.clientId)}:${formEncode(client.clientSecret ?? '')}`;
-  return { authorization: `Basic ${encodeBase64(pair)}` };
-}
-
 /** A successful token-exchange response (RFC 8693 §2.2.1). */
 export interface TokenExchangeResponse extends TokenResponse {
   accessToken: string;
@@ -87,14 +75,7 @@ export interface TokenExchangeResponse extends TokenResponse {
  * ```
  */
 export function buildTokenExchangeRequest(request: TokenExchangeRequest): HttpRequest {
-  const headers = {
-    ...request.headers,
-    ...(request.client ? basicAuthorization(request.client) : {}),
-  };
-  const built = buildTokenRequest(request.tokenUrl, exchangeParams(request), headers);
-  return request.clientCertificate
-    ? { ...built, clientCertificate: request.clientCertificate }
-    : built;
+  return composeGrantRequest(exchangeGrant(request));
 }
 
 /** Reads a token-exchange answer: a typed response, or the typed error of a failed one. */
@@ -144,15 +125,23 @@ export function exchangeToken(
   request: TokenExchangeRequest,
   http?: HttpOptions,
 ): Promise<TokenExchangeResponse> {
-  const secrets = [
-    ...secretValues(exchangeParams(request)),
-    ...(request.client?.clientSecret ? [request.client.clientSecret] : []),
-  ];
-  return exchange(
-    buildTokenExchangeRequest(request),
-    (response) => parseTokenExchangeResponse(response, request.tokenUrl, secrets),
+  return sendGrant(
+    exchangeGrant(request),
+    (response, url) => parseTokenExchangeResponse(response, url),
     http,
   );
+}
+
+/** The grant of a token exchange: its parameters, headers and client certificate. */
+function exchangeGrant(request: TokenExchangeRequest): GrantRequest {
+  const { client } = request;
+  return {
+    url: request.tokenUrl,
+    headers: request.headers,
+    clientCertificate: request.clientCertificate,
+    params: exchangeParams(request),
+    auth: client && basicAuthentication(client.clientId, client.clientSecret),
+  };
 }
 
 function exchangeParams(request: TokenExchangeRequest): Record<string, string | undefined> {

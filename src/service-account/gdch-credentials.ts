@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { InvalidCredentialsError, InvalidOptionsError } from '../errors.js';
 import { definedOnly } from '../options.js';
 import { exchange } from '../http/exchange.js';
-import { signJwt } from './jwt.js';
+import { signJwt } from '../oauth/jwt.js';
 import { KeyObjectSigner, parsePrivateKey } from './signer.js';
 import {
   Credentials,

@@ -12,8 +12,8 @@ import { readCredentialsFile, requireObject } from '../credentials/credentials-f
 import { bytesOf, type SignResult, type SigningCredentials } from '../credentials/signing.js';
 import { apiClientHeader } from '../http/api-client-header.js';
 import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
-import { requestToken } from '../oauth/token-endpoint.js';
-import { signJwt, type JwtClaims } from './jwt.js';
+import { requestToken } from '../oauth/token-grant.js';
+import { signJwt, type JwtClaims } from '../oauth/jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';
 import { keySigner } from './key-signer.js';
 import type { Signer } from './signer.js';

@@ -1,16 +1,17 @@
-import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { InvalidCredentialsError } from '../errors.js';
+import type { JwsSigner } from '../oauth/jwt.js';
+import { jwsSign } from '../oauth/jws-sign.js';
 
 /** JWS algorithms a service-account key can sign with. */
 export type SigningAlgorithm = 'RS256' | 'ES256';
 
-/** Signs JWTs for a service account: with a local key, or remotely (IAM signBlob). */
-export interface Signer {
+/**
+ * Signs JWTs for a service account: with a local key, or remotely (IAM signBlob). The signature
+ * of `data` is PKCS#1 v1.5 for RS256, raw `r || s` for ES256.
+ */
+export interface Signer extends JwsSigner {
   readonly algorithm: SigningAlgorithm;
-  /** The key id placed in the JWT header as `kid`. */
-  readonly keyId?: string;
-  /** The signature of `data`: PKCS#1 v1.5 for RS256, raw `r || s` for ES256. */
-  sign(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
 }
 
 /** Signs with a private key parsed once into a KeyObject. RSA keys sign RS256, P-256 keys ES256. */
@@ -25,10 +26,8 @@ export class KeyObjectSigner implements Signer {
     this.algorithm = algorithmFor(key, source);
   }
 
-  sign(data: Uint8Array): Buffer {
-    return this.algorithm === 'RS256'
-      ? sign('sha256', data, this.key)
-      : sign('sha256', data, { key: this.key, dsaEncoding: 'ieee-p1363' });
+  sign(data: Uint8Array): Uint8Array {
+    return jwsSign(this.algorithm, this.key, data) as Uint8Array;
   }
 }
 

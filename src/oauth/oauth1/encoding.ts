@@ -1,3 +1,5 @@
+const UTF8 = new TextEncoder();
+
 /**
  * RFC 5849 §3.6 percent-encoding: every byte of the UTF-8 form except the unreserved
  * characters (`A-Z a-z 0-9 - . _ ~`) becomes `%XX` with upper-case hex. Unlike
@@ -5,7 +7,7 @@
  */
 export function percentEncode(value: string): string {
   let encoded = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
+  for (const byte of UTF8.encode(value)) {
     encoded += isUnreserved(byte)
       ? String.fromCharCode(byte)
       : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
