@@ -18,6 +18,8 @@ import { DeviceFlow } from '../src/flows/device-flow.js';
 import { ProviderSession } from '../src/flows/provider-session.js';
 import { OAuth1Client } from '../src/oauth/oauth1/client.js';
 import { inspect } from 'node:util';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CookieLoginStateStore } from '../src/oauth/web/login-state.js';
 import { RedisTokenCache, type TokenCacheEvent } from '../src/cache/redis-token-cache.js';
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
@@ -648,5 +650,63 @@ describe('no secret in any error', () => {
     for (const error of failures) assertNoSecrets(error, [pem, body, body.slice(10, 40)]);
     const shown = `${inspect(new WebCryptoSigner(pem))} ${JSON.stringify(new WebCryptoSigner(pem))}`;
     assert.ok(!shown.includes(body.slice(10, 40)), 'the signer shows its key');
+  });
+
+  it('keeps the PKCE verifier, nonce and state out of the login Set-Cookie, in any encoding, and out of its errors', async () => {
+    const secret = 'login-cookie-secret-of-32-bytes-or-more';
+    const saved = {
+      state: 'state-value-123456',
+      nonce: 'nonce-value-123456',
+      codeVerifier: 'verifier-value-1234567890',
+      redirectUri: 'https://app.example.test/callback',
+    };
+    const headers = new Map<string, unknown>();
+    const res = {
+      getHeader: (name: string) => headers.get(name),
+      setHeader: (name: string, value: unknown) => headers.set(name, value),
+    } as unknown as ServerResponse;
+    const store = new CookieLoginStateStore({ secret }, 'provider-a');
+    store.save({} as IncomingMessage, res, saved);
+    const [cookie] = headers.get('set-cookie') as string[];
+    const secrets = [saved.nonce, saved.codeVerifier, secret];
+    for (const value of [...secrets, saved.state]) {
+      for (const encoded of [value, Buffer.from(value).toString('base64url')]) {
+        assert.ok(!cookie.includes(encoded), `the cookie shows ${value.slice(0, 6)}…`);
+      }
+    }
+    const pair = cookie.split(';')[0];
+    const request = (cookieHeader: string) =>
+      ({
+        url: `/callback?state=${saved.state}`,
+        headers: { cookie: cookieHeader },
+      }) as IncomingMessage;
+    const failures: [string, unknown][] = [
+      [
+        'other provider',
+        await caught(() =>
+          new CookieLoginStateStore({ secret }, 'provider-b').take(request(pair), res),
+        ),
+      ],
+      [
+        'tampered',
+        await caught(() =>
+          store.take(request(pair.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))), res),
+        ),
+      ],
+      [
+        'short secret',
+        await caught(() => new CookieLoginStateStore({ secret: secret.slice(0, 20) })),
+      ],
+      [
+        'oversize',
+        await caught(() =>
+          store.save({} as IncomingMessage, res, {
+            ...saved,
+            redirectUri: `${saved.redirectUri}?${'x'.repeat(4096)}`,
+          }),
+        ),
+      ],
+    ];
+    assertNoneShows(failures, [...secrets, pair.split('=')[1]]);
   });
 });
