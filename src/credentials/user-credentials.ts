@@ -13,6 +13,7 @@ import {
 } from './credentials-file.js';
 import { apiClientHeader } from '../http/api-client-header.js';
 import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
+import { checkTokenUri } from '../oauth/endpoint-url.js';
 import { clientAuthConfig, type ClientAuthConfig } from '../oauth/client-auth.js';
 import { parseTokenResponse } from '../oauth/token-endpoint.js';
 import { sendGrant } from '../oauth/token-grant.js';
@@ -25,8 +26,10 @@ export interface UserCredentialsOptions extends CredentialsOptions {
   /** Omitted for public clients. */
   clientSecret?: string;
   refreshToken: string;
-  /** Token endpoint; default Google's. */
+  /** Token endpoint; default Google's. https, or plain http only on loopback. */
   tokenUri?: string;
+  /** Accept a plain-http `tokenUri` on a host other than loopback, for a test setup. */
+  allowInsecureHttp?: boolean;
   /** How the client authenticates when refreshing. Default `client_secret_post` (Google's). */
   clientAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
   /** An access token already held, used until it is due for refresh. */
@@ -75,6 +78,7 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
       source,
       FIX,
     );
+    checkTokenUri(options);
     super(options);
     this.#client = clientAuthConfig(
       { ...options, clock: () => this.now() },
