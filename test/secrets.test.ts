@@ -675,6 +675,9 @@ describe('no secret in any error', () => {
       }
     }
     const pair = cookie.split(';')[0];
+    // Flips a character inside the sealed bytes (the last one may only carry padding bits).
+    const at = pair.length - 30;
+    const tampered = `${pair.slice(0, at)}${pair[at] === 'A' ? 'B' : 'A'}${pair.slice(at + 1)}`;
     const request = (cookieHeader: string) =>
       ({
         url: `/callback?state=${saved.state}`,
@@ -687,12 +690,7 @@ describe('no secret in any error', () => {
           new CookieLoginStateStore({ secret }, 'provider-b').take(request(pair), res),
         ),
       ],
-      [
-        'tampered',
-        await caught(() =>
-          store.take(request(pair.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))), res),
-        ),
-      ],
+      ['tampered', await caught(() => store.take(request(tampered), res))],
       [
         'short secret',
         await caught(() => new CookieLoginStateStore({ secret: secret.slice(0, 20) })),

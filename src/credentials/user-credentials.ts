@@ -2,6 +2,7 @@ import type { RotatingSecret, TokenIdentity } from './token-cache.js';
 import { AuthError, OAuthError } from '../errors.js';
 import { DEFAULT_UNIVERSE_DOMAIN, definedOnly } from '../options.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
+import { passRefreshGate } from './refresh-gate.js';
 import {
   optionalString,
   readCredentialsFile,
@@ -192,6 +193,7 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
   }
 
   protected override async fetchToken(): Promise<TokenResult> {
+    await passRefreshGate(this);
     const tokenUri = this.options.tokenUri ?? GOOGLE_TOKEN_URL;
     const fetchedAt = this.now();
     let response;
