@@ -3,7 +3,7 @@ import {
   type CredentialsOptions,
   type TokenResult,
 } from '../credentials/credentials.js';
-import { AuthError, redactSecrets } from '../errors.js';
+import { AuthError, InvalidOptionsError, redactSecrets } from '../errors.js';
 import { emitWarning } from '../platform/warning.js';
 import { decodeUnverifiedClaims } from '../id-token/jws.js';
 import type { TokenStore } from '../store/token-store.js';
@@ -61,7 +61,12 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
 
   /** A session; with a `store`, its first tokens are saved at once. */
   constructor(options: ProviderSessionOptions) {
-    const { tokens, provider, store, storeKey, onTokens, ...rest } = options;
+    const { tokens, provider, store, storeKey, onTokens, ...rest } = options ?? {};
+    if (typeof tokens?.accessToken !== 'string' || typeof provider?.refresh !== 'function') {
+      throw new InvalidOptionsError(
+        'ProviderSession needs provider (an OAuthProvider) and tokens (as a login returned them)',
+      );
+    }
     super({ ...rest } as ProviderSessionOptions);
     this.#tokens = tokens;
     this.#provider = provider;

@@ -1,7 +1,7 @@
 import { TokenResponseError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
 import { responseError } from '../http/response-error.js';
-import { describeUrl } from '../http/send.js';
+import { checkHttpUrl, describeUrl } from '../http/send.js';
 import type { HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';
 
 /** A successful OAuth 2.0 token response (RFC 6749 §5.1), in camelCase. */
@@ -32,6 +32,7 @@ export function buildTokenRequest(
   headers: Record<string, string> = {},
   secrets: readonly string[] = [],
 ): HttpRequest {
+  checkHttpUrl(tokenUrl, 'the endpoint URL');
   const form = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined) form.append(key, value);

@@ -1,3 +1,4 @@
+import { InvalidOptionsError } from '../errors.js';
 import { normalizeScopes } from '../credentials/credentials.js';
 import { definedOnly } from '../options.js';
 import { UserCredentials, type UserCredentialsOptions } from '../credentials/user-credentials.js';
@@ -44,6 +45,11 @@ export async function bindToStore(
   key: string,
   options: BindToStoreOptions = {},
 ): Promise<StoreBinding> {
+  if (!(credentials instanceof UserCredentials)) {
+    throw new InvalidOptionsError(
+      'bindToStore binds UserCredentials (from a login or loadUserCredentials)',
+    );
+  }
   const { saveNow = true, onError = warn } = options;
   if (saveNow) await store.set(key, storedRecord(credentials));
   const saves = new SaveQueue(onError);

@@ -14,15 +14,13 @@ export class SaveQueue {
 
   /** Queues `save` after every save queued before; a failure goes to `onError` and `flush`. */
   add(save: () => unknown): void {
-    this.#chain = this.#chain
-      .then(save)
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          this.#failure = { error };
-          this.#onError(error);
-        },
-      );
+    this.#chain = this.#chain.then(save).then(
+      () => undefined,
+      (error: unknown) => {
+        this.#failure = { error };
+        this.#onError(error);
+      },
+    );
   }
 
   /** Resolves when every save queued so far has ended, failed or not. */

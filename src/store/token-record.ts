@@ -38,7 +38,10 @@ export function tokenRecord(
  * `ProviderSession` wrote (`expires_at` in epoch seconds, `scope` space-separated), so sessions
  * saved before the upgrade still load.
  */
-export function readTokenRecord(record: Record<string, unknown>, source: string): TokenRecordFields {
+export function readTokenRecord(
+  record: Record<string, unknown>,
+  source: string,
+): TokenRecordFields {
   const bad = (field: string) =>
     new InvalidCredentialsError(`${source}: field ${field} is malformed (log in again)`, {
       source,
