@@ -22,13 +22,21 @@ export function describeUrl(url: string): string {
  * definitive `ERR_INVALID_OPTIONS` naming `name`, before any connection and never retried.
  */
 export function checkHttpUrl(url: unknown, name: string): void {
-  const parsed = typeof url === 'string' ? URL.parse(url) : null;
-  if (parsed?.protocol !== 'https:' && parsed?.protocol !== 'http:') {
+  const protocol = typeof url === 'string' ? protocolOf(url) : undefined;
+  if (protocol !== 'https:' && protocol !== 'http:') {
     const shown =
       typeof url === 'string' ? JSON.stringify(describeUrl(url).slice(0, 100)) : typeof url;
     throw new InvalidOptionsError(
       `${name} ${shown} is not an absolute http(s) URL (give the full https:// address)`,
     );
+  }
+}
+
+function protocolOf(url: string): string | undefined {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return undefined;
   }
 }
 

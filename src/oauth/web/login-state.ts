@@ -180,7 +180,7 @@ export class CookieLoginStateStore implements LoginStateStore {
 
 /** https, or http on loopback (false); anything else cannot carry a login cookie safely. */
 export function redirectIsHttps(redirectUri: string): boolean {
-  const url = URL.parse(redirectUri);
+  const url = parseUrl(redirectUri);
   if (url?.protocol === 'https:') return true;
   if (url?.protocol === 'http:' && isLoopbackHost(url.hostname)) return false;
   throw new InvalidOptionsError(
@@ -190,8 +190,16 @@ export function redirectIsHttps(redirectUri: string): boolean {
 
 function callbackState(req: IncomingMessage): string | undefined {
   const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-  const state = URL.parse(path, 'http://callback.invalid')?.searchParams.get('state');
+  const state = parseUrl(path, 'http://callback.invalid')?.searchParams.get('state');
   return state || undefined;
+}
+
+function parseUrl(text: string, base?: string): URL | undefined {
+  try {
+    return new URL(text, base);
+  } catch {
+    return undefined;
+  }
 }
 
 function setCookie(res: ServerResponse, name: string, cookie: string): void {
