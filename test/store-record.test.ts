@@ -31,6 +31,20 @@ function gatedStore(inner = new MemoryTokenStore()) {
   };
 }
 
+/**
+ * A fetch that notes every refresh token sent before `store` held it under 'k'. Checked when the
+ * request leaves, so a refresh that did not wait for the save is caught at once.
+ */
+function watchSends(store: TokenStore) {
+  const unsavedSends: string[] = [];
+  const checkingFetch: typeof fetch = async (input, init) => {
+    const sent = new URLSearchParams(String(init?.body)).get('refresh_token')!;
+    if ((await store.get('k'))?.refresh_token !== sent) unsavedSends.push(sent);
+    return fetch(input, init);
+  };
+  return { unsavedSends, checkingFetch };
+}
+
 describe('one token-record format and one store binding', () => {
   let stub: StubProvider;
   let rotation = 0;
@@ -142,13 +156,7 @@ describe('one token-record format and one store binding', () => {
 
   it('bindToStore: hands out a refreshed token before its save ends, and sends a rotated refresh token only once it is saved', async () => {
     const gated = gatedStore();
-    // Checked when the request leaves, so a refresh that did not wait is caught at once.
-    const unsavedSends: string[] = [];
-    const checkingFetch: typeof fetch = async (input, init) => {
-      const sent = new URLSearchParams(String(init?.body)).get('refresh_token')!;
-      if ((await gated.inner.get('k'))?.refresh_token !== sent) unsavedSends.push(sent);
-      return fetch(input, init);
-    };
+    const { unsavedSends, checkingFetch } = watchSends(gated.inner);
     const credentials = user(checkingFetch);
     const binding = bindToStore(credentials, gated.store, 'k');
     await gated.release();
@@ -176,12 +184,7 @@ describe('one token-record format and one store binding', () => {
 
   it('ProviderSession: sends a rotated refresh token only once it is saved', async () => {
     const gated = gatedStore();
-    const unsavedSends: string[] = [];
-    const checkingFetch: typeof fetch = async (input, init) => {
-      const sent = new URLSearchParams(String(init?.body)).get('refresh_token')!;
-      if ((await gated.inner.get('k'))?.refresh_token !== sent) unsavedSends.push(sent);
-      return fetch(input, init);
-    };
+    const { unsavedSends, checkingFetch } = watchSends(gated.inner);
     const session = new ProviderSession({
       provider: provider(checkingFetch),
       tokens: tokens(),
