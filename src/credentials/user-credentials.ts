@@ -1,5 +1,5 @@
 import type { RotatingSecret, TokenIdentity } from './token-cache.js';
-import { AuthError, OAuthError } from '../errors.js';
+import { AuthError, InvalidOptionsError, OAuthError } from '../errors.js';
 import { DEFAULT_UNIVERSE_DOMAIN, definedOnly } from '../options.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
 import { passRefreshGate } from './refresh-gate.js';
@@ -69,6 +69,11 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
   #idToken?: string;
 
   constructor(options: UserCredentialsOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidOptionsError(
+        'UserCredentials needs an options object (clientId, refreshToken, ...); for a file use UserCredentials.fromFile()',
+      );
+    }
     const source = options.source ?? 'user credentials';
     requireOptions(
       options,

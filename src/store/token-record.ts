@@ -1,4 +1,4 @@
-import { InvalidCredentialsError } from '../errors.js';
+import { InvalidCredentialsError, InvalidOptionsError } from '../errors.js';
 import type { OAuthTokens } from '../oauth/tokens.js';
 
 /**
@@ -84,6 +84,9 @@ export function readTokenRecord(
 
 /** Tokens as a token-store record; see {@link TokenRecordFields} for the format. */
 export function tokensToJson(tokens: OAuthTokens): Record<string, unknown> {
+  if (typeof tokens?.accessToken !== 'string') {
+    throw new InvalidOptionsError('tokensToJson needs tokens with an accessToken string');
+  }
   return tokenRecord(tokens);
 }
 
