@@ -74,6 +74,7 @@ export {
   type LoginStateProblem,
   type LoginStateStore,
 } from './oauth/web/login-state.js';
+export type { ReplayGuard } from './oauth/web/replay-guard.js';
 export {
   GdchCredentials,
   type GdchCredentialsOptions,

@@ -24,7 +24,7 @@ export {
 export { createCodeVerifier, codeChallengeS256, createState } from './oauth/pkce.js';
 export { buildRevokeRequest, parseRevokeResponse } from './oauth/revocation.js';
 export { buildTokenInfoRequest, parseTokenInfoResponse } from './flows/token-info.js';
-export { tokensFromJson, tokensToJson } from './oauth/tokens.js';
+export { tokensFromJson, tokensToJson } from './store/token-record.js';
 export { discoveryUrl } from './oauth/discovery.js';
 export { parseAuthorizedUser } from './credentials/user-credentials.js';
 export { parseServiceAccountKey } from './service-account/service-account-key.js';

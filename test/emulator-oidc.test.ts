@@ -28,13 +28,11 @@ describe('the emulator as an OpenID Connect provider', () => {
     });
     const login = loginHandler(provider, {
       secret: COOKIE_SECRET,
-      secure: false,
       redirectUri: `${appUrl}/callback`,
       scope: 'openid email',
     });
     const callback = callbackHandler(provider, {
       secret: COOKIE_SECRET,
-      secure: false,
       onSuccess: (_req, res, { claims }) => res.end(JSON.stringify(claims)),
     });
     route = (req, res) => {

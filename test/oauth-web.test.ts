@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -7,6 +8,7 @@ import { OAuthProvider } from '../src/oauth/provider.js';
 import type { SavedAuthorization } from '../src/oauth/authorization.js';
 import { callbackHandler, loginErrorPage, loginHandler } from '../src/oauth/web/handlers.js';
 import { LoginStateError, type LoginStateStore } from '../src/oauth/web/login-state.js';
+import type { ReplayGuard } from '../src/oauth/web/replay-guard.js';
 import { assertAuthError } from './support/oidc-provider-assertions.js';
 import { TestBrowser } from './support/oidc-provider-browser.js';
 import {
@@ -40,6 +42,7 @@ describe('web login handlers against oidc-provider', () => {
   let expressAppUrl: string;
   let clockOffset = 0;
   const errors: unknown[] = [];
+  const sharedGuard = sharedReplayGuard();
 
   before(async () => {
     nodeApp = await listen(nodeServer);
@@ -58,7 +61,7 @@ describe('web login handlers against oidc-provider', () => {
       name: 'op',
     });
 
-    const cookie = { secret: COOKIE_SECRET, secure: false, clock: () => Date.now() + clockOffset };
+    const cookie = { secret: COOKIE_SECRET, clock: () => Date.now() + clockOffset };
     const login = loginHandler(provider, {
       ...cookie,
       redirectUri: `${nodeApp}/callback`,
@@ -66,8 +69,40 @@ describe('web login handlers against oidc-provider', () => {
     });
     const secureLogin = loginHandler(provider, {
       secret: COOKIE_SECRET,
-      redirectUri: `${nodeApp}/callback`,
+      redirectUri: 'https://app.example.test/callback',
     });
+    const hugeLogin = loginHandler(provider, {
+      secret: COOKIE_SECRET,
+      redirectUri: `https://app.example.test/callback?pad=${'x'.repeat(4000)}`,
+      onError: (error, req, res) => {
+        errors.push(error);
+        loginErrorPage(error, req, res);
+      },
+    });
+    const other = new OAuthProvider({
+      issuer: op.issuer,
+      clientId: CLIENTS.basic,
+      clientSecret: CLIENT_SECRET,
+      name: 'other',
+    });
+    const recordError = (error: unknown, req: IncomingMessage, res: ServerResponse) => {
+      errors.push(error);
+      loginErrorPage(error, req, res);
+    };
+    // Provider "other" configured with the cookie name provider "op" uses.
+    const otherCallback = callbackHandler(other, {
+      ...cookie,
+      cookieName: 'warrant_login_op',
+      onError: recordError,
+    });
+    const instances = [1, 2].map(() =>
+      callbackHandler(provider, {
+        ...cookie,
+        replayGuard: sharedGuard,
+        onSuccess: (_req, res) => res.end('ok'),
+        onError: recordError,
+      }),
+    );
     const callback = callbackHandler(provider, {
       ...cookie,
       onSuccess: async (_req, res, { claims, tokens }) => {
@@ -94,6 +129,10 @@ describe('web login handlers against oidc-provider', () => {
       const path = new URL(req.url ?? '/', nodeApp).pathname;
       if (path === '/login') return void login(req, res);
       if (path === '/secure-login') return void secureLogin(req, res);
+      if (path === '/huge-login') return void hugeLogin(req, res);
+      if (path === '/other/callback') return void otherCallback(req, res);
+      if (path === '/instance-1/callback') return void instances[0](req, res);
+      if (path === '/instance-2/callback') return void instances[1](req, res);
       if (path === '/callback') return void callback(req, res);
       if (path === '/custom/login') return void customLogin(req, res);
       if (path === '/custom/callback') return void customCallback(req, res);
@@ -106,12 +145,11 @@ describe('web login handlers against oidc-provider', () => {
       '/login',
       loginHandler(provider, {
         secret: COOKIE_SECRET,
-        secure: false,
         redirectUri: `${expressAppUrl}/auth/callback`,
         scope: 'openid email',
       }),
     );
-    auth.get('/callback', callbackHandler(provider, { secret: COOKIE_SECRET, secure: false }));
+    auth.get('/callback', callbackHandler(provider, { secret: COOKIE_SECRET }));
     expressApp.use('/auth', auth);
     expressApp.get('/', (_req, res) => void res.send('home'));
   });
@@ -132,18 +170,21 @@ describe('web login handlers against oidc-provider', () => {
     return op.login(loginUrl, { browser });
   }
 
+  /** The name and value of the one login cookie `browser` holds for the node:http app. */
+  function loginCookie(browser: TestBrowser): [string, string] {
+    const names = browser.cookieNames(nodeApp).filter((n) => n.startsWith('warrant_login_op.'));
+    assert.equal(names.length, 1, `one login cookie, got ${names.join(', ')}`);
+    return [names[0], browser.getCookie(nodeApp, names[0])!];
+  }
+
   it('logs a user in on a node:http server', async () => {
     const browser = new TestBrowser();
     const callback = await startLogin(browser, `${nodeApp}/login`);
-    assert.ok(browser.getCookie(nodeApp, 'warrant_login_op'), 'the login cookie was set');
+    const [name] = loginCookie(browser);
     const done = await browser.navigate(callback);
     assert.equal(done.status, 200);
     assert.deepEqual(JSON.parse(done.body), { sub: 'alice', email: 'alice@example.test' });
-    assert.equal(
-      browser.getCookie(nodeApp, 'warrant_login_op'),
-      undefined,
-      'the callback cleared the cookie',
-    );
+    assert.equal(browser.getCookie(nodeApp, name), undefined, 'the callback cleared the cookie');
   });
 
   it('mounts as Express middleware (under a router) and redirects home by default', async () => {
@@ -152,27 +193,79 @@ describe('web login handlers against oidc-provider', () => {
     const done = await browser.navigate(callback);
     assert.equal(done.url, `${expressAppUrl}/`);
     assert.equal(done.body, 'home');
-    assert.equal(browser.getCookie(expressAppUrl, 'warrant_login_op'), undefined);
+    assert.deepEqual(browser.cookieNames(expressAppUrl), []);
   });
 
-  it('sets an HttpOnly, SameSite=Lax cookie with an expiry, Secure unless turned off', async () => {
+  it('names the cookie per login, plain only for an http loopback redirect URI: HttpOnly, SameSite=Lax, Path=/, an expiry', async () => {
     const plain = await fetch(`${nodeApp}/login`, { redirect: 'manual' });
     assert.equal(plain.status, 302);
+    const state = new URL(plain.headers.get('location')!).searchParams.get('state')!;
     const [cookie] = plain.headers.getSetCookie();
+    const id = createHash('sha256').update(state).digest('base64url').slice(0, 16);
     assert.match(
       cookie,
-      /^warrant_login_op=v1\.[\w-]+\.[\w-]+; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax$/,
+      /^warrant_login_op\.([\w-]+)=v2\.[\w-]+; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax$/,
     );
-    const secure = await fetch(`${nodeApp}/secure-login`, { redirect: 'manual' });
-    assert.match(secure.headers.getSetCookie()[0], /; Secure$/);
+    assert.ok(cookie.startsWith(`warrant_login_op.${id}=`), 'the cookie is keyed by the state');
+  });
+
+  it('uses a __Host- cookie (Secure, Path=/, no Domain) for an https redirect URI', async () => {
+    const response = await fetch(`${nodeApp}/secure-login`, { redirect: 'manual' });
+    const [cookie] = response.headers.getSetCookie();
+    assert.match(
+      cookie,
+      /^__Host-warrant_login_op\.[\w-]+=v2\.[\w-]+; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax; Secure$/,
+    );
+    assert.doesNotMatch(cookie, /domain=/i);
+  });
+
+  it('refuses a plain-http redirect URI off loopback when the login handler is created', () => {
+    for (const redirectUri of ['http://app.example.test/callback', 'callback', 'ftp://x/cb']) {
+      assert.throws(
+        () => loginHandler(provider, { secret: COOKIE_SECRET, redirectUri }),
+        (error) =>
+          assertAuthError(error, 'ERR_INVALID_OPTIONS', [COOKIE_SECRET]) instanceof AuthError,
+      );
+    }
+  });
+
+  it('refuses to emit a login cookie over 4096 bytes and names the fix (no Set-Cookie sent)', async () => {
+    const response = await fetch(`${nodeApp}/huge-login`, { redirect: 'manual' });
+    assert.equal(response.headers.getSetCookie().length, 0);
+    assert.equal(response.headers.get('location'), null);
+    const error = assertAuthError(errors.at(-1), 'ERR_INVALID_OPTIONS', [COOKIE_SECRET]);
+    assert.match(error.message, /4096.*redirectUri.*stateStore/);
+  });
+
+  it('completes two logins started in two tabs of one browser, in either order', async () => {
+    const browser = new TestBrowser();
+    const first = await startLogin(browser, `${nodeApp}/login`);
+    const second = await startLogin(browser, `${nodeApp}/login`);
+    assert.equal(
+      browser.cookieNames(nodeApp).filter((n) => n.startsWith('warrant_login_op.')).length,
+      2,
+    );
+    assert.equal((await browser.navigate(second)).status, 200);
+    assert.equal((await browser.navigate(first)).status, 200);
+    assert.deepEqual(errors, []);
+  });
+
+  it("refuses provider A's cookie at provider B's callback (LoginStateError other-provider)", async () => {
+    const browser = new TestBrowser();
+    const callback = new URL(await startLogin(browser, `${nodeApp}/login`));
+    const [, cookie] = loginCookie(browser);
+    const response = await browser.navigate(`${nodeApp}/other/callback${callback.search}`);
+    assert.equal(response.status, 400);
+    const error = assertAuthError(errors.at(-1), 'ERR_STATE_MISMATCH', [cookie]);
+    assert.equal((error as LoginStateError).problem, 'other-provider');
   });
 
   it('refuses a replayed callback with the same cookie (400, LoginStateError replayed)', async () => {
     const browser = new TestBrowser();
     const callback = await startLogin(browser, `${nodeApp}/login`);
-    const cookie = browser.getCookie(nodeApp, 'warrant_login_op')!;
+    const [name, cookie] = loginCookie(browser);
     assert.equal((await browser.navigate(callback)).status, 200);
-    browser.setCookie(nodeApp, 'warrant_login_op', cookie);
+    browser.setCookie(nodeApp, name, cookie);
     const replay = await browser.navigate(callback);
     assert.equal(replay.status, 400);
     const error = assertAuthError(errors.at(-1), 'ERR_STATE_MISMATCH', [
@@ -184,21 +277,45 @@ describe('web login handlers against oidc-provider', () => {
     assert.ok(!replay.body.includes(cookie) && !replay.body.includes('code='));
   });
 
-  it('refuses a forged cookie (400, LoginStateError forged)', async () => {
+  it('refuses a replay at another instance that shares a pluggable replay guard', async () => {
+    const browser = new TestBrowser();
+    const callback = new URL(await startLogin(browser, `${nodeApp}/login`));
+    const [name, cookie] = loginCookie(browser);
+    const first = await browser.navigate(`${nodeApp}/instance-1/callback${callback.search}`);
+    assert.equal(first.status, 200);
+    browser.setCookie(nodeApp, name, cookie);
+    const replay = await browser.navigate(`${nodeApp}/instance-2/callback${callback.search}`);
+    assert.equal(replay.status, 400);
+    assert.equal((errors.at(-1) as LoginStateError).problem, 'replayed');
+  });
+
+  it('refuses a tampered cookie, and one moved to another cookie name (400, LoginStateError forged)', async () => {
     const browser = new TestBrowser();
     const callback = await startLogin(browser, `${nodeApp}/login`);
-    const [version, payload, mac] = browser.getCookie(nodeApp, 'warrant_login_op')!.split('.');
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
-      string,
-      unknown
-    >;
-    const forged = Buffer.from(
-      JSON.stringify({ ...claims, e: (claims.e as number) + 86_400 }),
-    ).toString('base64url');
-    browser.setCookie(nodeApp, 'warrant_login_op', `${version}.${forged}.${mac}`);
-    const response = await browser.navigate(callback);
-    assert.equal(response.status, 400);
+    const [name, value] = loginCookie(browser);
+    const sealed = Buffer.from(value.slice(3), 'base64url');
+    sealed[20] ^= 1;
+    browser.setCookie(nodeApp, name, `v2.${sealed.toString('base64url')}`);
+    assert.equal((await browser.navigate(callback)).status, 400);
     assert.equal((errors.at(-1) as LoginStateError).problem, 'forged');
+
+    // A cookie sealed for another login, presented under this login's name.
+    const other = new TestBrowser();
+    await startLogin(other, `${nodeApp}/login`);
+    const [, otherValue] = loginCookie(other);
+    browser.setCookie(nodeApp, name, otherValue);
+    assert.equal((await browser.navigate(callback)).status, 400);
+    assert.equal((errors.at(-1) as LoginStateError).problem, 'forged');
+  });
+
+  it('refuses a signed v1 cookie from before the upgrade as missing (the login restarts)', async () => {
+    const browser = new TestBrowser();
+    const callback = await startLogin(browser, `${nodeApp}/login`);
+    const [name] = loginCookie(browser);
+    browser.setCookie(nodeApp, name, '');
+    browser.setCookie(nodeApp, 'warrant_login_op', 'v1.eyJzIjoieCJ9.bWFj');
+    assert.equal((await browser.navigate(callback)).status, 400);
+    assert.equal((errors.at(-1) as LoginStateError).problem, 'missing');
   });
 
   it('refuses an expired cookie (400, LoginStateError expired)', async () => {
@@ -247,6 +364,18 @@ describe('web login handlers against oidc-provider', () => {
     }
   });
 });
+
+/** A replay guard two app instances share, as they would share Redis. */
+function sharedReplayGuard(): ReplayGuard {
+  const used = new Map<string, number>();
+  return {
+    use: async (id, expiresAt) => {
+      if (used.has(id)) return false;
+      used.set(id, expiresAt);
+      return true;
+    },
+  };
+}
 
 /** A login-state store over an in-memory "session" (one per test process, for the test only). */
 function customStore(): LoginStateStore {

@@ -60,6 +60,7 @@ describe('ProviderSession and its store', () => {
       store: gated,
       storeKey: 'u1',
     });
+    await new Promise((resolve) => setImmediate(resolve)); // the first save starts on its own
     saves.shift()!();
     await session.saved();
 

@@ -22,6 +22,8 @@ import { tokenInfo } from '../src/flows/token-info.js';
 import { exchangeToken, TOKEN_TYPES } from '../src/oauth/token-exchange.js';
 import { introspectStsToken } from '../src/oauth/sts.js';
 import { inspect } from 'node:util';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CookieLoginStateStore } from '../src/oauth/web/login-state.js';
 import { RedisTokenCache, type TokenCacheEvent } from '../src/cache/redis-token-cache.js';
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
@@ -727,5 +729,61 @@ describe('no secret in any error', () => {
       assert.equal((error as AuthError).code, 'ERR_NODE_ONLY');
       assertNoSecrets(error, secrets);
     }
+  });
+
+  it('keeps the PKCE verifier, nonce and state out of the login Set-Cookie, in any encoding, and out of its errors', async () => {
+    const secret = 'login-cookie-secret-of-32-bytes-or-more';
+    const saved = {
+      state: 'state-value-123456',
+      nonce: 'nonce-value-123456',
+      codeVerifier: 'verifier-value-1234567890',
+      redirectUri: 'https://app.example.test/callback',
+    };
+    const headers = new Map<string, unknown>();
+    const res = {
+      getHeader: (name: string) => headers.get(name),
+      setHeader: (name: string, value: unknown) => headers.set(name, value),
+    } as unknown as ServerResponse;
+    const store = new CookieLoginStateStore({ secret }, 'provider-a');
+    store.save({} as IncomingMessage, res, saved);
+    const [cookie] = headers.get('set-cookie') as string[];
+    const secrets = [saved.nonce, saved.codeVerifier, secret];
+    for (const value of [...secrets, saved.state]) {
+      for (const encoded of [value, Buffer.from(value).toString('base64url')]) {
+        assert.ok(!cookie.includes(encoded), `the cookie shows ${value.slice(0, 6)}…`);
+      }
+    }
+    const pair = cookie.split(';')[0];
+    // Flips a character inside the sealed bytes (the last one may only carry padding bits).
+    const at = pair.length - 30;
+    const tampered = `${pair.slice(0, at)}${pair[at] === 'A' ? 'B' : 'A'}${pair.slice(at + 1)}`;
+    const request = (cookieHeader: string) =>
+      ({
+        url: `/callback?state=${saved.state}`,
+        headers: { cookie: cookieHeader },
+      }) as IncomingMessage;
+    const failures: [string, unknown][] = [
+      [
+        'other provider',
+        await caught(() =>
+          new CookieLoginStateStore({ secret }, 'provider-b').take(request(pair), res),
+        ),
+      ],
+      ['tampered', await caught(() => store.take(request(tampered), res))],
+      [
+        'short secret',
+        await caught(() => new CookieLoginStateStore({ secret: secret.slice(0, 20) })),
+      ],
+      [
+        'oversize',
+        await caught(() =>
+          store.save({} as IncomingMessage, res, {
+            ...saved,
+            redirectUri: `${saved.redirectUri}?${'x'.repeat(4096)}`,
+          }),
+        ),
+      ],
+    ];
+    assertNoneShows(failures, [...secrets, pair.split('=')[1]]);
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidCredentialsError } from '../errors.js';
+import { InvalidCredentialsError, InvalidOptionsError } from '../errors.js';
 import { readRegularFile } from '../platform/regular-file.js';
 
 /** A parsed credentials JSON object, before it is checked field by field. */
@@ -17,6 +17,9 @@ const P12_FIX =
  * refused without being quoted, since it holds a key or a secret.
  */
 export async function readCredentialsFile(path: string): Promise<CredentialsJson> {
+  if (typeof path !== 'string' || path === '') {
+    throw new InvalidOptionsError('a credentials file path must be a non-empty string');
+  }
   if (looksLikeJsonText(path)) {
     throw new InvalidCredentialsError(
       'a credentials file path was expected, but JSON text was given (pass the parsed object to fromJson() or credentialsFromJson(), or write it to a file)',

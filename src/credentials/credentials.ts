@@ -419,6 +419,12 @@ export function refreshDeadline(
 
 export function normalizeScopes(scopes: string | readonly string[] | undefined): string[] {
   if (scopes === undefined) return [];
+  if (
+    typeof scopes !== 'string' &&
+    (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string'))
+  ) {
+    throw new InvalidOptionsError('scopes must be a string or an array of strings');
+  }
   const list = typeof scopes === 'string' ? scopes.split(/\s+/) : scopes;
   return [...new Set(list.filter((s) => s !== ''))];
 }

@@ -33,6 +33,7 @@ export interface SigningCredentials {
  * ```
  */
 export function canSign<T extends object>(credentials: T): credentials is T & SigningCredentials {
+  if (typeof credentials !== 'object' || credentials === null) return false;
   const candidate = credentials as Partial<SigningCredentials>;
   return typeof candidate.sign === 'function' && typeof candidate.getSignerEmail === 'function';
 }

@@ -1,7 +1,8 @@
 import type { RotatingSecret, TokenIdentity } from './token-cache.js';
-import { AuthError, OAuthError } from '../errors.js';
+import { AuthError, InvalidOptionsError, OAuthError } from '../errors.js';
 import { DEFAULT_UNIVERSE_DOMAIN, definedOnly } from '../options.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
+import { passRefreshGate } from './refresh-gate.js';
 import {
   optionalString,
   readCredentialsFile,
@@ -13,6 +14,7 @@ import {
 } from './credentials-file.js';
 import { apiClientHeader } from '../http/api-client-header.js';
 import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
+import { checkTokenUri } from '../oauth/endpoint-url.js';
 import { clientAuthConfig, type ClientAuthConfig } from '../oauth/client-auth.js';
 import { parseTokenResponse } from '../oauth/token-endpoint.js';
 import { sendGrant } from '../oauth/token-grant.js';
@@ -25,8 +27,10 @@ export interface UserCredentialsOptions extends CredentialsOptions {
   /** Omitted for public clients. */
   clientSecret?: string;
   refreshToken: string;
-  /** Token endpoint; default Google's. */
+  /** Token endpoint; default Google's. https, or plain http only on loopback. */
   tokenUri?: string;
+  /** Accept a plain-http `tokenUri` on a host other than loopback, for a test setup. */
+  allowInsecureHttp?: boolean;
   /** How the client authenticates when refreshing. Default `client_secret_post` (Google's). */
   clientAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
   /** An access token already held, used until it is due for refresh. */
@@ -65,6 +69,11 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
   #idToken?: string;
 
   constructor(options: UserCredentialsOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidOptionsError(
+        'UserCredentials needs an options object (clientId, refreshToken, ...); for a file use UserCredentials.fromFile()',
+      );
+    }
     const source = options.source ?? 'user credentials';
     requireOptions(
       options,
@@ -75,6 +84,7 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
       source,
       FIX,
     );
+    checkTokenUri(options);
     super(options);
     this.#client = clientAuthConfig(
       { ...options, clock: () => this.now() },
@@ -188,6 +198,7 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
   }
 
   protected override async fetchToken(): Promise<TokenResult> {
+    await passRefreshGate(this);
     const tokenUri = this.options.tokenUri ?? GOOGLE_TOKEN_URL;
     const fetchedAt = this.now();
     let response;

@@ -3,13 +3,15 @@ import {
   type CredentialsOptions,
   type TokenResult,
 } from '../credentials/credentials.js';
-import { AuthError, redactSecrets } from '../errors.js';
+import { AuthError, InvalidOptionsError, redactSecrets } from '../errors.js';
 import { emitWarning } from '../platform/warning.js';
 import { decodeUnverifiedClaims } from '../id-token/jws.js';
 import type { TokenStore } from '../store/token-store.js';
 import { AuthorizedClient } from '../transport/authorized-client.js';
 import type { OAuthProvider } from '../oauth/provider.js';
-import { tokensFromJson, tokensToJson, type OAuthTokens } from '../oauth/tokens.js';
+import type { OAuthTokens } from '../oauth/tokens.js';
+import { SaveQueue } from '../store/save-queue.js';
+import { tokensFromJson, tokensToJson } from '../store/token-record.js';
 
 /** Options for {@link ProviderSession}. */
 export interface ProviderSessionOptions extends CredentialsOptions {
@@ -49,15 +51,22 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
   readonly #provider: OAuthProvider;
   #store?: { store: TokenStore; key: string };
   readonly #onTokens?: ProviderSessionOptions['onTokens'];
-  /** The save in progress: the next refresh waits for it, so a rotated refresh token is kept. */
-  #saving: Promise<void> = Promise.resolve();
+  /** Saves in progress: the next refresh waits for them, so a rotated refresh token is kept. */
+  readonly #saves = new SaveQueue((error) =>
+    emitWarning(storeError(`could not save tokens for ${this.#storeKey()}`, error)),
+  );
   #client?: AuthorizedClient;
   /** The user of the first ID token: every refreshed one must name the same (OIDC Core §12.2). */
   readonly #subject?: string;
 
   /** A session; with a `store`, its first tokens are saved at once. */
   constructor(options: ProviderSessionOptions) {
-    const { tokens, provider, store, storeKey, onTokens, ...rest } = options;
+    const { tokens, provider, store, storeKey, onTokens, ...rest } = options ?? {};
+    if (typeof tokens?.accessToken !== 'string' || typeof provider?.refresh !== 'function') {
+      throw new InvalidOptionsError(
+        'ProviderSession needs provider (an OAuthProvider) and tokens (as a login returned them)',
+      );
+    }
     super({ ...rest } as ProviderSessionOptions);
     this.#tokens = tokens;
     this.#provider = provider;
@@ -65,7 +74,7 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
     this.#onTokens = onTokens;
     if (store) {
       this.#store = { store, key: storeKey ?? provider.name };
-      this.#saving = this.#save(tokens, false);
+      this.#save(tokens, false);
     }
     this.adoptToken(toTokenResult(tokens));
   }
@@ -82,7 +91,7 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
     } catch (error) {
       throw storeError(`could not read tokens for ${key}`, error);
     }
-    const tokens = saved && tokensFromJson(saved);
+    const tokens = saved && tokensFromJson(saved, `token store entry '${key}'`);
     if (!tokens) return undefined;
     const session = new ProviderSession({ ...options, tokens });
     session.#store = { store, key };
@@ -116,7 +125,7 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
 
   /** Resolves once every save started so far has finished (or failed with a warning). */
   async saved(): Promise<void> {
-    await this.#saving;
+    await this.#saves.settled();
   }
 
   override toJSON(): Record<string, unknown> {
@@ -136,7 +145,7 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
 
   protected override async fetchToken(): Promise<TokenResult> {
     const provider = this.#provider;
-    await this.#saving;
+    await this.#saves.settled();
     const refreshToken = this.#tokens.refreshToken;
     if (!refreshToken) {
       throw new AuthError(
@@ -150,18 +159,19 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
     });
     this.#tokens = tokens;
     // Callers get the new token now; the next refresh waits for this save.
-    this.#saving = this.#save(tokens, true);
+    this.#save(tokens, true);
     return toTokenResult(tokens);
   }
 
-  async #save(tokens: OAuthTokens, refreshed: boolean): Promise<void> {
-    const key = this.#store?.key ?? this.#provider.name;
-    try {
+  #save(tokens: OAuthTokens, refreshed: boolean): void {
+    this.#saves.add(async () => {
       if (refreshed) await this.#onTokens?.(tokens);
-      await this.#store?.store.set(key, tokensToJson(tokens));
-    } catch (error) {
-      emitWarning(storeError(`could not save tokens for ${key}`, error));
-    }
+      await this.#store?.store.set(this.#storeKey(), tokensToJson(tokens));
+    });
+  }
+
+  #storeKey(): string {
+    return this.#store?.key ?? this.#provider.name;
   }
 }
 

@@ -1,4 +1,10 @@
-import { AbortedError, NetworkError, TimeoutError, type AuthError } from '../errors.js';
+import {
+  AbortedError,
+  InvalidOptionsError,
+  NetworkError,
+  TimeoutError,
+  type AuthError,
+} from '../errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -9,6 +15,29 @@ export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 export function describeUrl(url: string): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
+}
+
+/**
+ * Refuses what no wire can send to (a relative or malformed URL, another scheme) with a
+ * definitive `ERR_INVALID_OPTIONS` naming `name`, before any connection and never retried.
+ */
+export function checkHttpUrl(url: unknown, name: string): void {
+  const protocol = typeof url === 'string' ? protocolOf(url) : undefined;
+  if (protocol !== 'https:' && protocol !== 'http:') {
+    const shown =
+      typeof url === 'string' ? JSON.stringify(describeUrl(url).slice(0, 100)) : typeof url;
+    throw new InvalidOptionsError(
+      `${name} ${shown} is not an absolute http(s) URL (give the full https:// address)`,
+    );
+  }
+}
+
+function protocolOf(url: string): string | undefined {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why an attempt ended early, as each wire observes it. */

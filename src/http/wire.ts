@@ -1,7 +1,7 @@
 import { InvalidOptionsError } from '../errors.js';
 import { sendWithFetch } from './fetch-wire.js';
 import type * as NodeWireModule from './node-wire.js';
-import { DEFAULT_TIMEOUT_MS, describeUrl } from './send.js';
+import { checkHttpUrl, DEFAULT_TIMEOUT_MS, describeUrl } from './send.js';
 import type { HttpOptions, HttpRequest, HttpResponse } from './types.js';
 
 type NodeWire = typeof NodeWireModule;
@@ -19,6 +19,7 @@ export function sendRequest(
   request: HttpRequest,
   options: Pick<HttpOptions, 'timeoutMs' | 'signal' | 'fetch' | 'agent' | 'proxy' | 'ca'> = {},
 ): Promise<HttpResponse> {
+  checkHttpUrl(request.url, 'the request URL');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const ownTls = options.ca !== undefined || request.clientCertificate !== undefined;
   if (ownTls && (options.fetch !== undefined || !hasNodeHttp())) {

@@ -1,4 +1,5 @@
 import { AuthError, OAuthError, redactSecrets } from '../errors.js';
+import { checkHttpUrl } from '../http/send.js';
 
 /** What goes into an authorization URL besides the client and redirect URI. */
 export interface AuthorizationParams {
@@ -27,6 +28,7 @@ export interface AuthorizationUrlInput extends AuthorizationParams {
 
 /** Builds the URL the user's browser is sent to (RFC 6749 §4.1.1 with PKCE, RFC 7636). */
 export function buildAuthorizationUrl(input: AuthorizationUrlInput): string {
+  checkHttpUrl(input.authUri, 'authUri');
   const url = new URL(input.authUri);
   for (const [key, value] of Object.entries(input.extraParams ?? {})) {
     url.searchParams.set(key, value);

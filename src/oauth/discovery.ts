@@ -1,3 +1,4 @@
+import { checkHttpUrl } from '../http/send.js';
 import { AuthError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
 import { responseError } from '../http/response-error.js';
@@ -10,6 +11,7 @@ const OAUTH_AUTHORIZATION_SERVER = '/.well-known/oauth-authorization-server';
 
 /** Where an issuer publishes its OpenID configuration: `{issuer}/.well-known/openid-configuration`. */
 export function discoveryUrl(issuer: string): string {
+  checkHttpUrl(issuer, 'issuer');
   return `${issuer.replace(/\/+$/, '')}${OPENID_CONFIGURATION}`;
 }
 

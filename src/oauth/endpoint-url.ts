@@ -39,3 +39,17 @@ export function checkEndpointUrl(value: unknown, name: string, allowInsecureHttp
   }
   return String(value);
 }
+
+/**
+ * Checks a credential's token endpoint when the credential is made, before any connection. Named
+ * `token_uri` when it came from a JSON file or ADC (those set `source`), `tokenUri` otherwise.
+ */
+export function checkTokenUri(options: {
+  tokenUri?: string;
+  source?: string;
+  allowInsecureHttp?: boolean;
+}): void {
+  if (options.tokenUri === undefined) return;
+  const field = options.source === undefined ? 'tokenUri' : `${options.source}: token_uri`;
+  checkEndpointUrl(options.tokenUri, field, options.allowInsecureHttp);
+}

@@ -1,3 +1,4 @@
+import { InvalidOptionsError } from '../errors.js';
 import { randomBase64url } from '../platform/random.js';
 import { sha256Base64url } from '../platform/sha256.js';
 
@@ -11,6 +12,11 @@ export function createCodeVerifier(): string {
 
 /** The S256 code challenge for `verifier`: base64url(SHA-256(verifier)). */
 export function codeChallengeS256(verifier: string): string {
+  if (typeof verifier !== 'string') {
+    throw new InvalidOptionsError(
+      'the PKCE code verifier must be a string (from createCodeVerifier())',
+    );
+  }
   return sha256Base64url(verifier);
 }
 

@@ -1,6 +1,6 @@
 import { TokenResponseError } from '../errors.js';
 import { responseError } from '../http/response-error.js';
-import { describeUrl } from '../http/send.js';
+import { checkHttpUrl, describeUrl } from '../http/send.js';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
 
 /** A successful OAuth 2.0 token response (RFC 6749 §5.1), in camelCase. */
@@ -31,6 +31,7 @@ export function buildTokenRequest(
   headers: Record<string, string> = {},
   secrets: readonly string[] = [],
 ): HttpRequest {
+  checkHttpUrl(tokenUrl, 'the endpoint URL');
   const form = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined) form.append(key, value);

@@ -52,27 +52,3 @@ export function parseOAuthTokens(
   if (parsed.scope) tokens.scopes = parsed.scope.split(' ').filter((s) => s !== '');
   return tokens;
 }
-
-/** Tokens as a JSON record for a {@link TokenStore}: snake_case, expiry in epoch seconds. */
-export function tokensToJson(tokens: OAuthTokens): Record<string, unknown> {
-  const json: Record<string, unknown> = {
-    access_token: tokens.accessToken,
-    token_type: tokens.tokenType,
-  };
-  if (tokens.expiresAt !== undefined) json.expires_at = Math.floor(tokens.expiresAt / 1000);
-  if (tokens.refreshToken) json.refresh_token = tokens.refreshToken;
-  if (tokens.idToken) json.id_token = tokens.idToken;
-  if (tokens.scopes) json.scope = tokens.scopes.join(' ');
-  return json;
-}
-
-/** Reads a record written by {@link tokensToJson}; undefined when it holds no access token. */
-export function tokensFromJson(json: Record<string, unknown>): OAuthTokens | undefined {
-  if (typeof json.access_token !== 'string' || json.access_token === '') return undefined;
-  const tokens: OAuthTokens = { accessToken: json.access_token, tokenType: 'Bearer', raw: json };
-  if (typeof json.expires_at === 'number') tokens.expiresAt = json.expires_at * 1000;
-  if (typeof json.refresh_token === 'string') tokens.refreshToken = json.refresh_token;
-  if (typeof json.id_token === 'string') tokens.idToken = json.id_token;
-  if (typeof json.scope === 'string') tokens.scopes = json.scope.split(' ');
-  return tokens;
-}

@@ -12,6 +12,7 @@ import { readCredentialsFile, requireObject } from '../credentials/credentials-f
 import { bytesOf, type SignResult, type SigningCredentials } from '../credentials/signing.js';
 import { apiClientHeader } from '../http/api-client-header.js';
 import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
+import { checkTokenUri } from '../oauth/endpoint-url.js';
 import { requestToken } from '../oauth/token-grant.js';
 import { signJwt, type JwtClaims } from '../oauth/jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';
@@ -30,8 +31,10 @@ export interface ServiceAccountOptions extends CredentialsOptions {
   privateKeyId?: string;
   clientId?: string;
   projectId?: string;
-  /** Token endpoint; default Google's. */
+  /** Token endpoint; default Google's. https, or plain http only on loopback. */
   tokenUri?: string;
+  /** Accept a plain-http `tokenUri` on a host other than loopback, for a test setup. */
+  allowInsecureHttp?: boolean;
   /** User to impersonate with domain-wide delegation (the JWT's `sub`). */
   subject?: string;
   /** Extra claims for the JWT-bearer assertion. */
@@ -78,6 +81,7 @@ export class ServiceAccountCredentials
         field: 'private_key',
       });
     }
+    checkTokenUri(options);
     super(options);
   }
 

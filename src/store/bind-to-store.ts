@@ -1,7 +1,10 @@
-import { InvalidCredentialsError } from '../errors.js';
+import { InvalidOptionsError } from '../errors.js';
 import { normalizeScopes } from '../credentials/credentials.js';
 import { definedOnly } from '../options.js';
 import { UserCredentials, type UserCredentialsOptions } from '../credentials/user-credentials.js';
+import { setRefreshGate } from '../credentials/refresh-gate.js';
+import { SaveQueue } from './save-queue.js';
+import { readTokenRecord, tokenRecord } from './token-record.js';
 import type { TokenStore } from './token-store.js';
 
 /** Options of {@link bindToStore}. */
@@ -25,8 +28,10 @@ export interface StoreBinding {
 
 /**
  * Keeps `credentials` saved in `store` under `key`: now, and whenever they get a new access
- * token or a rotated refresh token (the 'tokens' event). Saves run one at a time, in order.
- * Only this object is bound: `withScopes()` and friends return unbound copies.
+ * token or a rotated refresh token (the 'tokens' event). Saves run one at a time, in order;
+ * callers get a new token without waiting for its save, but the next refresh waits until the
+ * refresh token it sends is saved. Only this object is bound: `withScopes()` and friends
+ * return unbound copies.
  *
  * @example
  * ```ts
@@ -40,28 +45,22 @@ export async function bindToStore(
   key: string,
   options: BindToStoreOptions = {},
 ): Promise<StoreBinding> {
+  if (!(credentials instanceof UserCredentials)) {
+    throw new InvalidOptionsError(
+      'bindToStore binds UserCredentials (from a login or loadUserCredentials)',
+    );
+  }
   const { saveNow = true, onError = warn } = options;
   if (saveNow) await store.set(key, storedRecord(credentials));
-  let chain = Promise.resolve();
-  let failure: { error: unknown } | undefined;
-  const listener = () => {
-    chain = chain
-      .then(() => store.set(key, storedRecord(credentials)))
-      .catch((error: unknown) => {
-        failure = { error };
-        onError(error);
-      });
-  };
+  const saves = new SaveQueue(onError);
+  const listener = () => saves.add(() => store.set(key, storedRecord(credentials)));
   credentials.on('tokens', listener);
+  setRefreshGate(credentials, () => saves.settled());
   return {
-    async flush() {
-      await chain;
-      const last = failure;
-      failure = undefined;
-      if (last) throw last.error;
-    },
+    flush: () => saves.flush(),
     unbind() {
       credentials.off('tokens', listener);
+      setRefreshGate(credentials, undefined);
     },
   };
 }
@@ -79,55 +78,35 @@ export async function loadUserCredentials(
   const record = await store.get(key);
   if (record === undefined) return undefined;
   const source = `token store entry '${key}'`;
-  const saved = parseStoredToken(record, source);
-  if (options.scopes !== undefined && !sameScopes(options.scopes, saved.scopes)) {
+  const saved = readTokenRecord(record, source);
+  // A token without a known expiry would be served forever once loaded, so it is not used.
+  const usable =
+    saved.expiresAt !== undefined &&
+    (options.scopes === undefined || sameScopes(options.scopes, saved.scopes));
+  const held: Partial<UserCredentialsOptions> = {
+    scopes: saved.scopes && [...saved.scopes],
     // The saved token was issued for the saved scopes; other scopes need a token of their own.
-    saved.accessToken = undefined;
-    saved.expiresAt = undefined;
-  }
-  return UserCredentials.fromJson(record, { source, ...saved, ...definedOnly(options) });
+    accessToken: usable ? saved.accessToken : undefined,
+    expiresAt: usable ? saved.expiresAt : undefined,
+  };
+  return UserCredentials.fromJson(record, { source, ...held, ...definedOnly(options) });
 }
 
 /**
  * The record saved for credentials: their `authorized_user` JSON plus their scopes and current
- * access token with its expiry.
+ * access token with its expiry, in the one token-record format.
  */
 export function storedRecord(credentials: UserCredentials): Record<string, unknown> {
-  const record: Record<string, unknown> = { ...credentials.toJson() };
-  if (credentials.scopes.length > 0) record.scopes = [...credentials.scopes];
+  const expiresAt = credentials.expiresAt?.getTime();
   // A token without a known expiry would be served forever once loaded, so it is not kept.
-  if (credentials.token && credentials.expiresAt) {
-    record.access_token = credentials.token;
-    record.expiry = credentials.expiresAt.toISOString();
-  }
-  return record;
-}
-
-/** Reads the fields {@link storedRecord} adds to `authorized_user`: the one place they are parsed. */
-function parseStoredToken(
-  record: Record<string, unknown>,
-  source: string,
-): Partial<UserCredentialsOptions> {
-  const { access_token: accessToken, expiry, scopes } = record;
-  const bad = (field: string) =>
-    new InvalidCredentialsError(`${source}: field ${field} is malformed (log in again)`, {
-      source,
-      field,
-    });
-  if (accessToken !== undefined && typeof accessToken !== 'string') throw bad('access_token');
-  const expiresAt = expiry === undefined ? undefined : Date.parse(String(expiry));
-  if (expiresAt !== undefined && Number.isNaN(expiresAt)) throw bad('expiry');
-  if (
-    scopes !== undefined &&
-    (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string'))
-  ) {
-    throw bad('scopes');
-  }
-  return {
-    accessToken: expiresAt === undefined ? undefined : accessToken || undefined,
-    expiresAt,
-    scopes: scopes === undefined ? undefined : normalizeScopes(scopes as string[]),
-  };
+  return tokenRecord(
+    {
+      accessToken: expiresAt === undefined ? undefined : credentials.token,
+      expiresAt,
+      scopes: credentials.scopes,
+    },
+    credentials.toJson(),
+  );
 }
 
 function sameScopes(

@@ -1,3 +1,4 @@
+import { InvalidOptionsError } from '../errors.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { removeOrphanedTempFiles, writeFileAtomic } from './atomic-file.js';
@@ -43,6 +44,11 @@ export class FileTokenStore implements TokenStore {
   readonly #options: FileTokenStoreOptions;
 
   constructor(path: string, options: FileTokenStoreOptions = {}) {
+    if (typeof path !== 'string' || path === '') {
+      throw new InvalidOptionsError(
+        'FileTokenStore needs the path of its file, a non-empty string',
+      );
+    }
     this.path = path;
     this.#options = options;
   }

@@ -73,6 +73,11 @@ export class TestBrowser {
     this.#cookies.get(origin)!.set(name, value);
   }
 
+  /** The names of the cookies this browser holds for `url`'s origin. */
+  cookieNames(url: string): string[] {
+    return [...(this.#cookies.get(new URL(url).origin)?.keys() ?? [])];
+  }
+
   getCookie(url: string, name: string): string | undefined {
     return this.#cookies.get(new URL(url).origin)?.get(name);
   }

@@ -1,3 +1,4 @@
+import { checkHttpUrl } from '../../http/send.js';
 import { createHmac, createSign, type KeyObject } from 'node:crypto';
 import { percentEncode } from './encoding.js';
 
@@ -17,6 +18,7 @@ export interface OAuth1SigningKeys {
  * the scheme's default, the path, and no query or fragment.
  */
 export function baseStringUri(url: string | URL): string {
+  if (!(url instanceof URL)) checkHttpUrl(url, 'the OAuth 1.0a request URL');
   const parsed = new URL(url);
   // URL already lower-cases scheme and host and drops default ports of http and https.
   return `${parsed.protocol}//${parsed.host}${parsed.pathname || '/'}`;

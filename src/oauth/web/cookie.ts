@@ -1,15 +1,26 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { InvalidOptionsError } from '../../errors.js';
 
-/** The shortest signing secret accepted, in bytes: 256 bits for HMAC-SHA256. */
+/** The shortest cookie secret accepted, in bytes: 256 bits of key material. */
 export const MIN_SECRET_BYTES = 32;
 
-const VERSION = 'v1';
+/** Browsers silently drop a cookie whose `Set-Cookie` line is longer than this. */
+export const MAX_COOKIE_BYTES = 4096;
 
-/** Checks a signing secret once, when a handler is created. */
-export function checkSecret(secret: string | Buffer | undefined): Buffer {
+const VERSION = 'v2';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * Checks a cookie secret once, when a handler is created, and derives the AES-256-GCM key from
+ * it with HKDF-SHA256, so the secret itself never keys a cipher and can serve other uses.
+ */
+export function cookieKey(secret: string | Buffer | undefined): Buffer {
   if (secret === undefined) {
-    throw new InvalidOptionsError('a login cookie needs a secret (32 bytes or more) to sign it');
+    throw new InvalidOptionsError('a login cookie needs a secret (32 bytes or more) to seal it');
+  }
+  if (typeof secret !== 'string' && !Buffer.isBuffer(secret)) {
+    throw new InvalidOptionsError('the login cookie secret must be a string or a Buffer');
   }
   const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
   if (bytes.length < MIN_SECRET_BYTES) {
@@ -17,25 +28,40 @@ export function checkSecret(secret: string | Buffer | undefined): Buffer {
       `the login cookie secret is ${bytes.length} bytes; use ${MIN_SECRET_BYTES} or more random bytes (e.g. crypto.randomBytes(32).toString('base64'))`,
     );
   }
-  return bytes;
+  return Buffer.from(
+    hkdfSync('sha256', bytes, 'warrant login cookie', `${VERSION} aes-256-gcm`, 32),
+  );
 }
 
-/** `v1.<base64url JSON>.<base64url HMAC-SHA256>`: readable by anyone, forgeable by no one. */
-export function signValue(value: Record<string, unknown>, secret: Buffer): string {
-  const payload = `${VERSION}.${Buffer.from(JSON.stringify(value)).toString('base64url')}`;
-  return `${payload}.${mac(payload, secret)}`;
+/**
+ * `v2.<base64url iv | ciphertext | tag>`: AES-256-GCM with the cookie name as associated data,
+ * so nobody who sees the cookie reads it, and a value moved to another cookie name does not open.
+ */
+export function sealValue(value: Record<string, unknown>, key: Buffer, name: string): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(name));
+  const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+  return `${VERSION}.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
 }
 
-/** The value signed by {@link signValue} with `secret`, or undefined for anything else. */
-export function verifyValue(text: string, secret: Buffer): Record<string, unknown> | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 3 || parts[0] !== VERSION) return undefined;
-  const payload = `${parts[0]}.${parts[1]}`;
-  const expected = Buffer.from(mac(payload, secret));
-  const given = Buffer.from(parts[2]);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+/** The object sealed by {@link sealValue} under `key` and `name`, or undefined for anything else. */
+export function openValue(
+  text: string,
+  key: Buffer,
+  name: string,
+): Record<string, unknown> | undefined {
+  if (text.length > MAX_COOKIE_BYTES || !text.startsWith(`${VERSION}.`)) return undefined;
+  const sealed = Buffer.from(text.slice(VERSION.length + 1), 'base64url');
+  if (sealed.length < IV_BYTES + TAG_BYTES) return undefined;
   try {
-    const value: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
+    decipher.setAAD(Buffer.from(name));
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    const plain = Buffer.concat([
+      decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
+    const value: unknown = JSON.parse(plain.toString('utf8'));
     return value !== null && typeof value === 'object' && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : undefined;
@@ -44,19 +70,22 @@ export function verifyValue(text: string, secret: Buffer): Record<string, unknow
   }
 }
 
-/** Attributes of a `Set-Cookie` header. */
-export interface CookieAttributes {
-  maxAgeSec: number;
-  path: string;
-  secure: boolean;
-  domain?: string;
-}
-
-/** A `Set-Cookie` header value: always HttpOnly and SameSite=Lax. Max-Age 0 clears the cookie. */
-export function serializeCookie(name: string, value: string, attributes: CookieAttributes): string {
-  let cookie = `${name}=${value}; Max-Age=${attributes.maxAgeSec}; Path=${attributes.path}; HttpOnly; SameSite=Lax`;
-  if (attributes.secure) cookie += '; Secure';
-  if (attributes.domain) cookie += `; Domain=${attributes.domain}`;
+/**
+ * A `Set-Cookie` header value: always HttpOnly and SameSite=Lax, on Path=/ without Domain (what
+ * a `__Host-` name requires). Max-Age 0 clears the cookie. Refuses a line browsers would drop.
+ */
+export function serializeCookie(
+  name: string,
+  value: string,
+  maxAgeSec: number,
+  secure: boolean,
+): string {
+  const cookie = `${name}=${value}; Max-Age=${maxAgeSec}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+  if (Buffer.byteLength(cookie) > MAX_COOKIE_BYTES) {
+    throw new InvalidOptionsError(
+      `the login cookie ${name} would be ${Buffer.byteLength(cookie)} bytes, over the ${MAX_COOKIE_BYTES} browsers keep: shorten redirectUri or cookieName, or keep the login state server-side with stateStore`,
+    );
+  }
   return cookie;
 }
 
@@ -68,8 +97,4 @@ export function readCookie(header: string | undefined, name: string): string | u
     if (eq !== -1 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
   }
   return undefined;
-}
-
-function mac(payload: string, secret: Buffer): string {
-  return createHmac('sha256', secret).update(payload).digest('base64url');
 }

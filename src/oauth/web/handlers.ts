@@ -4,6 +4,7 @@ import type { AuthorizationRequestOptions } from '../authorization.js';
 import type { LoginResult, OAuthProvider } from '../provider.js';
 import {
   CookieLoginStateStore,
+  redirectIsHttps,
   type LoginCookieOptions,
   type LoginStateStore,
 } from './login-state.js';
@@ -18,7 +19,7 @@ export type LoginRequestHandler = (
   next?: (error?: unknown) => void,
 ) => Promise<void>;
 
-/** Where the login state lives: a signed cookie (`secret` and cookie options) or your own store. */
+/** Where the login state lives: an encrypted cookie (`secret` and cookie options) or your own store. */
 export type LoginStateOptions =
   | (LoginCookieOptions & { stateStore?: undefined })
   | { stateStore: LoginStateStore; secret?: undefined };
@@ -55,8 +56,9 @@ export type LoginErrorHandler = (
 ) => unknown;
 
 /**
- * Starts a login: saves state, nonce and PKCE verifier (in a signed cookie by default) and
- * redirects the browser to the provider.
+ * Starts a login: saves state, nonce and PKCE verifier (in an encrypted cookie by default) and
+ * redirects the browser to the provider. `redirectUri` must be https, or http on loopback for
+ * development.
  *
  * @example
  * ```ts
@@ -68,6 +70,7 @@ export function loginHandler(
   provider: OAuthProvider,
   options: LoginHandlerOptions,
 ): LoginRequestHandler {
+  redirectIsHttps(options.redirectUri);
   const store = stateStoreFor(provider, options);
   const onError = options.onError ?? loginErrorPage;
   const request: AuthorizationRequestOptions = {
@@ -123,11 +126,15 @@ export function callbackHandler(
 
 function stateStoreFor(provider: OAuthProvider, options: LoginStateOptions): LoginStateStore {
   if (options.stateStore) return options.stateStore;
-  return new CookieLoginStateStore({
-    ...options,
-    cookieName:
-      options.cookieName ?? `warrant_login_${provider.name.replace(/[^A-Za-z0-9_-]/g, '_')}`,
-  });
+  return new CookieLoginStateStore(
+    {
+      ...options,
+      cookieName:
+        options.cookieName ??
+        `warrant_login_${provider.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 50)}`,
+    },
+    JSON.stringify(provider.toJSON()),
+  );
 }
 
 function redirectHome(_req: IncomingMessage, res: ServerResponse): void {

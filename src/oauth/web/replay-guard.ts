@@ -1,20 +1,33 @@
 /**
- * Remembers identifiers of login attempts already used, until they would have expired anyway,
- * so a callback replayed with the same cookie is refused. Bounded: past `capacity` entries the
- * oldest is forgotten (its authorization code is single-use at the provider all the same).
+ * Remembers which logins already completed, so a callback replayed with the same cookie is
+ * refused. The default lives in one process; behind a load balancer, give every instance the
+ * same shared guard (see docs/providers.md for one over Redis).
  */
-export class ReplayGuard {
+export interface ReplayGuard {
+  /**
+   * Records `id` as used until `expiresAt` (epoch ms; it need not be remembered after that).
+   * Resolves false when `id` was already used. Must be atomic across the instances sharing it.
+   */
+  use(id: string, expiresAt: number): boolean | Promise<boolean>;
+}
+
+/**
+ * The in-memory {@link ReplayGuard}. Bounded: past `capacity` entries the oldest is forgotten
+ * (its authorization code is single-use at the provider all the same).
+ */
+export class MemoryReplayGuard implements ReplayGuard {
   readonly #capacity: number;
+  readonly #clock: () => number;
   /** Identifier → epoch ms after which it need not be remembered; insertion-ordered. */
   readonly #used = new Map<string, number>();
 
-  constructor(capacity = 10_000) {
+  constructor(capacity = 10_000, clock: () => number = Date.now) {
     this.#capacity = capacity;
+    this.#clock = clock;
   }
 
-  /** Records `id` as used; false when it already was. */
-  use(id: string, expiresAt: number, now: number): boolean {
-    this.#forgetExpired(now);
+  use(id: string, expiresAt: number): boolean {
+    this.#forgetExpired(this.#clock());
     if (this.#used.has(id)) return false;
     this.#used.set(id, expiresAt);
     if (this.#used.size > this.#capacity) {
