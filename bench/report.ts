@@ -107,6 +107,20 @@ export function atMostTimesGal(factor: number, w: Measured, g: Measured): Target
   return ratioTarget(`≤ ${factor}× gal`, { vs: 'gal', atMost: factor }, timeRatio('lower', w, g));
 }
 
+/** For lower-is-better metrics: warrant's time at most `factor` times the floor's. */
+export function atMostTimesFloor(
+  factor: number,
+  w: Measured,
+  floor: Measured,
+  text?: string,
+): Target {
+  return ratioTarget(
+    text ?? `≤ ${factor}× floor`,
+    { vs: 'floor', atMost: factor },
+    timeRatio('lower', w, floor),
+  );
+}
+
 /** For ops/s: warrant's time per operation at most `factor` times the floor's. */
 export function withinFloor(factor: number, w: Measured, floor: Measured): Target {
   return ratioTarget(
