@@ -50,8 +50,12 @@ describe('RecentlyUsedMap', () => {
 });
 
 describe('audienceOf (the self-signed JWT audience of a request URL)', () => {
+  const asTheUrlStandardSays = (urls: string[]) => {
+    for (const url of urls) assert.equal(audienceOf(url), `${new URL(url).origin}/`, url);
+  };
+
   it('reads the common form off the string exactly as new URL(url).origin gives it', () => {
-    for (const url of [
+    asTheUrlStandardSays([
       'https://pubsub.googleapis.com/v1/projects/p/topics',
       'https://storage.googleapis.com',
       'https://storage.googleapis.com?x=1',
@@ -59,13 +63,11 @@ describe('audienceOf (the self-signed JWT audience of a request URL)', () => {
       'http://api-1.example.test/x',
       'https://a.b.c.d.e.example/x/y?z#w',
       'https://1.2.3.example/x',
-    ]) {
-      assert.equal(audienceOf(url), `${new URL(url).origin}/`, url);
-    }
+    ]);
   });
 
   it('parses every other form as the URL standard does', () => {
-    for (const url of [
+    asTheUrlStandardSays([
       'https://API.Example.com/x',
       'HTTPS://api.example.com/x',
       'https://api.example.com:443/x',
@@ -80,9 +82,7 @@ describe('audienceOf (the self-signed JWT audience of a request URL)', () => {
       'https:///api.example.com/x',
       'https://api.example.com\\x',
       'https://bücher.example/x',
-    ]) {
-      assert.equal(audienceOf(url), `${new URL(url).origin}/`, url);
-    }
+    ]);
   });
 
   it('throws what new URL throws for a URL that is not one', () => {
