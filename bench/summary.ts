@@ -31,6 +31,20 @@ function runRatio(row: RunFile['rows'][number], other: 'gal' | 'floor'): number 
   return row.better === 'lower' ? w / o : o / w;
 }
 
+/** The ratio goals of a run made before targets carried them, read from the target's text. */
+function legacyGoals(text: string): Goal[] {
+  const goals: Goal[] = [];
+  for (const part of text.split('; ')) {
+    const upTo = /^≤ ([\d.]+)× gal$/.exec(part);
+    const within = /^within ([\d.]+)× of floor$/.exec(part);
+    const atLeast = /^≥ ([\d.]+)× gal$/.exec(part);
+    if (upTo) goals.push({ vs: 'gal', atMost: Number(upTo[1]) });
+    if (within) goals.push({ vs: 'floor', atMost: Number(within[1]) });
+    if (atLeast) goals.push({ vs: 'gal', atMost: 1 / Number(atLeast[1]) });
+  }
+  return goals;
+}
+
 interface Line {
   metric: string;
   target: string;
@@ -55,7 +69,7 @@ function seriesOf(commit: string, runs: RunFile[]): Series {
       const line = lines.get(row.id) ?? {
         metric: row.metric.replace(/ \(\d+ (ms|MB)\)/, ''),
         target: row.target?.text ?? '',
-        goals: row.target?.goals ?? [],
+        goals: row.target?.goals ?? legacyGoals(row.target?.text ?? ''),
         unit: row.unit,
         warrant: [],
         vs: { gal: [], floor: [] },
@@ -224,7 +238,7 @@ function chart(bars: Bar[], caption: string): string {
       `<text x="${left - 8}" y="${y + 14}" text-anchor="end">${esc(label.slice(0, 84))}</text>`,
       `<rect x="${Math.min(x(1), x(sample.median))}" y="${y + 4}" width="${Math.abs(x(sample.median) - x(1))}" height="12" fill="${ok ? '#2e7d32' : '#c62828'}"/>`,
       `<line x1="${x(sample.min)}" y1="${y + 10}" x2="${x(sample.max)}" y2="${y + 10}" stroke="#000"/>`,
-      `<text x="${x(sample.median) + (sample.median <= 1 ? -4 : 4)}" y="${y + 14}" text-anchor="${sample.median <= 1 ? 'end' : 'start'}" font-size="10">${sample.median.toFixed(2)}×</text>`,
+      valueLabel(sample.median, x, left, y),
     );
     if (goal !== undefined) {
       parts.push(
@@ -234,6 +248,14 @@ function chart(bars: Bar[], caption: string): string {
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
+}
+
+/** The median's label beside its bar's end, or right of 1× when the bar reaches the labels. */
+function valueLabel(median: number, x: (v: number) => number, left: number, y: number): string {
+  const text = `${median.toFixed(2)}×`;
+  const outside = median > 1 || x(median) - 40 < left;
+  const at = median > 1 ? x(median) + 4 : outside ? x(1) + 4 : x(median) - 4;
+  return `<text x="${at}" y="${y + 14}" text-anchor="${outside ? 'start' : 'end'}" font-size="10">${text}</text>`;
 }
 
 /** Rewrites summary.md and ratios.svg in `dir` from the runs kept there; returns how many. */
