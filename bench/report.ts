@@ -1,5 +1,5 @@
 /** The rows the metrics produce, their targets, and the table and JSON they become. */
-import type { Sample } from './stats.js';
+import { ratioSample, type Sample } from './stats.js';
 
 /** One library's (or the floor's) number for a metric, or why there is none. */
 export interface Measured {
@@ -15,6 +15,20 @@ export interface Target {
   text: string;
   /** Undefined when warrant (or what it is compared with) has no number. */
   met?: boolean;
+  /** Bounds on warrant's time ratios, for targets that are ratios (the chart draws them). */
+  goals?: Goal[];
+}
+
+/** warrant's time ÷ `vs`'s time, median of the per-repetition ratios, at most `atMost`. */
+export interface Goal {
+  vs: 'gal' | 'floor';
+  atMost: number;
+}
+
+/** Time ratios: below 1, warrant takes less time per operation than the other. */
+export interface Ratios {
+  gal?: Sample;
+  floor?: Sample;
 }
 
 export interface Row {
@@ -56,40 +70,79 @@ export function describeError(error: unknown): string {
   return String(error).slice(0, 160);
 }
 
-/** warrant ÷ google-auth-library, medians. */
-export function ratioOf(row: Row): number | undefined {
-  const w = row.warrant.sample?.median;
-  const g = row.gal.sample?.median;
-  return w === undefined || g === undefined || g === 0 ? undefined : w / g;
+/**
+ * warrant's time ÷ the other's within one invocation: per repetition k, warrant_k ÷ other_k
+ * (for rates, other_k ÷ warrant_k), and their median and range. Repetition k of every
+ * contender ran back to back, so a slow moment of the machine lands on both sides of a ratio.
+ */
+export function timeRatio(
+  better: Row['better'],
+  w: Measured,
+  other: Measured | undefined,
+): Sample | undefined {
+  if (!w.sample || !other?.sample) return undefined;
+  return better === 'lower'
+    ? ratioSample(w.sample, other.sample)
+    : ratioSample(other.sample, w.sample);
 }
 
-// Targets. Each compares warrant's median with gal's, the floor's or a bound.
+/** Both time ratios of a row. */
+export function ratiosOf(row: Row): Ratios {
+  return {
+    gal: timeRatio(row.better, row.warrant, row.gal),
+    floor: timeRatio(row.better, row.warrant, row.floor),
+  };
+}
 
-/** For lower-is-better metrics: warrant at most `factor` times gal. */
+// Targets. Ratio targets are judged on the median of the per-repetition time ratios.
+
+function ratioTarget(text: string, goal: Goal, ratio: Sample | undefined): Target {
+  return ratio === undefined
+    ? { text, goals: [goal] }
+    : { text, goals: [goal], met: ratio.median <= goal.atMost };
+}
+
+/** For lower-is-better metrics: warrant's time at most `factor` times gal's. */
 export function atMostTimesGal(factor: number, w: Measured, g: Measured): Target {
-  const text = `≤ ${factor}× gal`;
-  if (!w.sample || !g.sample) return { text };
-  return { text, met: w.sample.median <= factor * g.sample.median };
+  return ratioTarget(`≤ ${factor}× gal`, { vs: 'gal', atMost: factor }, timeRatio('lower', w, g));
 }
 
-/** For ops/s: warrant no slower than the floor by more than `factor` (w ≥ floor ÷ factor). */
+/** For lower-is-better metrics: warrant's time at most `factor` times the floor's. */
+export function atMostTimesFloor(
+  factor: number,
+  w: Measured,
+  floor: Measured,
+  text?: string,
+): Target {
+  return ratioTarget(
+    text ?? `≤ ${factor}× floor`,
+    { vs: 'floor', atMost: factor },
+    timeRatio('lower', w, floor),
+  );
+}
+
+/** For ops/s: warrant's time per operation at most `factor` times the floor's. */
 export function withinFloor(factor: number, w: Measured, floor: Measured): Target {
-  const text = `within ${factor}× of floor`;
-  if (!w.sample || !floor.sample) return { text };
-  return { text, met: w.sample.median * factor >= floor.sample.median };
+  return ratioTarget(
+    `≤ ${factor}× floor's time`,
+    { vs: 'floor', atMost: factor },
+    timeRatio('higher', w, floor),
+  );
 }
 
-/** For ops/s: warrant at least `factor` times gal's rate. */
+/** For ops/s: warrant at least `factor` times gal's rate (its time ≤ 1/factor of gal's). */
 export function atLeastTimesGal(factor: number, w: Measured, g: Measured): Target {
-  const text = `≥ ${factor}× gal`;
-  if (!w.sample || !g.sample) return { text };
-  return { text, met: w.sample.median >= factor * g.sample.median };
+  return ratioTarget(
+    `≥ ${factor}× gal's rate`,
+    { vs: 'gal', atMost: 1 / factor },
+    timeRatio('higher', w, g),
+  );
 }
 
 /** Both targets, met when both are. */
 export function both(a: Target, b: Target): Target {
   const met = a.met === undefined || b.met === undefined ? undefined : a.met && b.met;
-  return { text: `${a.text}; ${b.text}`, met };
+  return { text: `${a.text}; ${b.text}`, met, goals: [...(a.goals ?? []), ...(b.goals ?? [])] };
 }
 
 /** Every repetition equal to `value` (token-endpoint hits). */
@@ -137,19 +190,37 @@ function metCell(target: Target | undefined): string {
   return target.met ? 'met' : 'MISSED';
 }
 
-const HEADER = ['metric', 'unit', 'warrant', 'google-auth-library', 'w/gal', 'floor', 'target', ''];
+const HEADER = [
+  'metric',
+  'unit',
+  'warrant',
+  'google-auth-library',
+  'floor',
+  'time ÷ gal (range)',
+  'time ÷ floor (range)',
+  'target',
+  '',
+];
 
-/** The rows as cells, the same in the printed table and in BENCHMARKS.md. */
+/** A time ratio's median and its range over the repetitions. */
+export function ratioCell(ratio: Sample | undefined): string {
+  if (!ratio) return '—';
+  const range = ratio.n > 1 ? ` (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})` : '';
+  return `${ratio.median.toFixed(2)}×${range}`;
+}
+
+/** The rows as cells for the printed table. */
 export function tableCells(rows: readonly Row[]): string[][] {
   return rows.map((row) => {
-    const ratio = ratioOf(row);
+    const ratios = ratiosOf(row);
     return [
       row.metric,
       `${row.unit} ${row.better === 'lower' ? '↓' : '↑'}`,
       cell(row.warrant, row.unit),
       cell(row.gal, row.unit),
-      ratio === undefined ? '—' : `${ratio.toFixed(2)}×`,
       cell(row.floor, row.unit),
+      ratioCell(ratios.gal),
+      ratioCell(ratios.floor),
       row.target?.text ?? '',
       metCell(row.target),
     ];

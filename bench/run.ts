@@ -3,6 +3,7 @@
  * against warrant's emulator on 127.0.0.1. Prints one table and writes the same data to
  * bench/results/latest.json.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,7 +20,7 @@ import { shortLivedTokens, singleFlight } from './metrics/single-flight.js';
 import { selfSignedJwts } from './metrics/self-signed.js';
 import { verifyIdTokens } from './metrics/verify-id-token.js';
 import { fleetMetric } from './fleet/fleet.js';
-import { describeError, notes, ratioOf, textTable, type Row } from './report.js';
+import { describeError, notes, ratiosOf, textTable, type Row } from './report.js';
 import { nowMs } from './stats.js';
 import { writeSummary } from './summary.js';
 
@@ -85,12 +86,13 @@ async function main(): Promise<void> {
     loadAverageAfter: loadavg().map((l) => +l.toFixed(2)),
   };
   const galVersion = await packageVersion('google-auth-library');
+  const commit = codeCommit();
 
   console.log(
-    `\nwarrant vs google-auth-library ${galVersion} — node ${machine.node}, ${machine.cpus} cores, load ${machine.loadAverageBefore[0]} → ${machine.loadAverageAfter[0]}, ${totalSeconds.toFixed(0)} s`,
+    `\nwarrant ${commit} vs google-auth-library ${galVersion} — node ${machine.node}, ${machine.cpus} cores, load ${machine.loadAverageBefore[0]} → ${machine.loadAverageAfter[0]}, ${totalSeconds.toFixed(0)} s`,
   );
   console.log(
-    'medians of repetitions; w/gal = warrant ÷ gal (↑ higher is better, ↓ lower is better)\n',
+    "values: medians of repetitions (↑ higher is better, ↓ lower is better); time ÷ gal, time ÷ floor: median (range) of the per-repetition ratios of warrant's time to the other's, below 1× warrant takes less time\n",
   );
   console.log(textTable(rows));
   const lines = notes(rows);
@@ -101,20 +103,45 @@ async function main(): Promise<void> {
   await mkdir(dirname(RESULTS), { recursive: true });
   const json = {
     generatedAt: new Date().toISOString(),
+    commit,
     googleAuthLibrary: galVersion,
     machine,
     totalSeconds: +totalSeconds.toFixed(1),
     groupSeconds,
     groupErrors,
-    rows: rows.map((row) => ({ ...row, ratio: ratioOf(row) })),
+    rows: rows.map((row) => ({ ...row, ratios: ratiosOf(row) })),
   };
   const text = `${JSON.stringify(json, null, 2)}\n`;
-  const run = join(dirname(RESULTS), `run-${json.generatedAt.replace(/[:.]/g, '-')}.json`);
+  const run = join(
+    dirname(RESULTS),
+    `run-${json.generatedAt.replace(/[:.]/g, '-')}-${commit.replace('+', '-')}.json`,
+  );
   // Only whole invocations count among the runs the summary reports.
   await Promise.all([writeFile(RESULTS, text), only ? undefined : writeFile(run, text)]);
   const runs = await writeSummary(dirname(RESULTS));
   console.log(`\nwrote ${only ? RESULTS : run}; summary.md and ratios.svg cover ${runs} runs`);
   if (Object.keys(groupErrors).length > 0) process.exitCode = 1;
+}
+
+/**
+ * The code measured: the short commit, `+dirty` when files other than bench results differ from
+ * it, so that the summary never mixes runs of different code into one series.
+ */
+function codeCommit(): string {
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  try {
+    const changed = git('status', '--porcelain', '--', '.', ':!bench/results')
+      .split('\n')
+      .filter(Boolean);
+    return `${git('rev-parse', '--short=7', 'HEAD')}${changed.length > 0 ? '+dirty' : ''}`;
+  } catch {
+    return 'unknown';
+  }
 }
 
 async function packageVersion(name: string): Promise<string> {

@@ -6,14 +6,54 @@ export interface Sample {
   min: number;
   max: number;
   n: number;
+  /**
+   * The measurements in repetition order (NaN where a repetition failed), so that two
+   * contenders' samples of one invocation can be compared repetition by repetition.
+   */
+  values?: number[];
 }
 
+/** Median and range of the finite values; keeps them all, in order, as `values`. */
 export function summarize(values: readonly number[]): Sample {
-  if (values.length === 0) throw new Error('bench: no measurements to summarize');
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) throw new Error('bench: no measurements to summarize');
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { median, min: sorted[0], max: sorted[sorted.length - 1], n: sorted.length };
+  return {
+    median,
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+    n: sorted.length,
+    values: [...values],
+  };
+}
+
+/**
+ * `sample` less a baseline measured in the same repetitions: repetition k less baseline k, so
+ * a slow moment of the machine cancels out rather than landing on one side.
+ */
+export function lessBaseline(sample: Sample, baseline: Sample): Sample {
+  const a = sample.values;
+  const b = baseline.values;
+  if (!a || !b || a.length !== b.length) {
+    throw new Error('bench: a baseline must come from the same repetitions');
+  }
+  return summarize(a.map((value, k) => value - b[k]));
+}
+
+/**
+ * Per-repetition ratios `top_k ÷ bottom_k` of two samples of one invocation, summarised; falls
+ * back to the ratio of the medians (n = 1) when either sample has no per-repetition values.
+ */
+export function ratioSample(top: Sample, bottom: Sample): Sample | undefined {
+  const a = top.values;
+  const b = bottom.values;
+  if (a && b && a.length === b.length) {
+    const ratios = a.map((value, k) => value / b[k]).filter((r) => Number.isFinite(r) && r > 0);
+    if (ratios.length > 0) return summarize(ratios);
+  }
+  const r = top.median / bottom.median;
+  return Number.isFinite(r) && r > 0 ? { median: r, min: r, max: r, n: 1 } : undefined;
 }
 
 /** Milliseconds since an arbitrary origin, with sub-microsecond resolution. */

@@ -184,6 +184,17 @@ describe('Credentials token lifecycle', () => {
     assert.equal(first.get('authorization'), 'Bearer token-1');
   });
 
+  it('answers get() for any spelling of a header name as Headers does, and refuses invalid names', async () => {
+    const { credentials } = setup();
+    const headers = await credentials.withQuotaProject('billing').getRequestHeaders();
+    const plain = new Headers(headers);
+    for (const name of ['authorization', 'Authorization', 'X-GOOG-USER-PROJECT', 'absent', 'get']) {
+      assert.equal(headers.get(name), plain.get(name), name);
+    }
+    assert.throws(() => headers.get('bad name'), TypeError);
+    assert.equal(headers.has('authorization'), true);
+  });
+
   it('reads the same headers as Headers and as a plain record of strings, and refuses changes either way', async () => {
     const { credentials } = setup();
     const headers = await credentials.withQuotaProject('billing').getRequestHeaders();

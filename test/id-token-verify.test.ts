@@ -299,6 +299,15 @@ describe('ID token verification', () => {
         code: 'ERR_INVALID_OPTIONS',
       });
     });
+
+    it('refuses a key-cache bound (maxUrls) that is not a whole number of 1 or more', () => {
+      for (const maxUrls of [0, -1, 1.5, Number.NaN]) {
+        assert.throws(() => new PublicKeyCache({ maxUrls }), {
+          code: 'ERR_INVALID_OPTIONS',
+          message: /maxUrls must be a whole number of 1 or more/,
+        });
+      }
+    });
   });
 
   describe('key endpoint failures', () => {

@@ -100,4 +100,23 @@ describe('ProviderSession and its store', () => {
     assert.equal(session.token, 'access-0');
     assert.equal(session.tokens.idToken, first);
   });
+  it('fetch() goes through the http.fetch the session was given, with its access token', async () => {
+    stub.route('/api/me', (request) => ({
+      body: { authorization: String(request.headers.authorization) },
+    }));
+    const seen: string[] = [];
+    const session = new ProviderSession({
+      provider: provider(),
+      tokens: { ...tokens, expiresAt: Date.now() + 3_600_000 },
+      http: {
+        fetch: (input, init) => {
+          seen.push(String(input));
+          return fetch(input, init);
+        },
+      },
+    });
+    const response = await session.fetch(`${stub.issuer}/api/me`);
+    assert.deepEqual(await response.json(), { authorization: 'Bearer access-0' });
+    assert.deepEqual(seen, [`${stub.issuer}/api/me`]);
+  });
 });

@@ -118,6 +118,23 @@ describe('ServiceAccountCredentials', () => {
     assert.ok(verifySignature(jwtA, rsa, 'RS256'));
   });
 
+  it('keeps one self-signed JWT per origin for 10,000 origins: each is signed once, then reused', async () => {
+    // An EC key: 10,000 RSA signatures would take seconds on a loaded machine.
+    const credentials = ServiceAccountCredentials.fromJson(serviceAccountJson(ec));
+    const origins = Array.from({ length: 10_000 }, (_, i) => `https://api${i}.example.test/v1`);
+    const first = new Map<string, string>();
+    for (const url of origins) {
+      first.set(url, (await credentials.getRequestHeaders(url)).get('authorization')!);
+    }
+    for (const url of origins) {
+      assert.equal((await credentials.getRequestHeaders(url)).get('authorization'), first.get(url));
+    }
+    assert.equal(
+      decodeJwt(first.get(origins[9_999])!.slice(7)).claims.aud,
+      'https://api9999.example.test/',
+    );
+  });
+
   it('with useSelfSignedJwt and scopes, signs one JWT with a scope claim and no aud', async () => {
     const credentials = ServiceAccountCredentials.fromJson(serviceAccountJson(rsa), {
       scopes: [SCOPE],

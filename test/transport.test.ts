@@ -106,6 +106,34 @@ describe('AuthorizedClient', () => {
     assert.equal(((await response.json()) as Echo).body, 'payload');
   });
 
+  it('fetch() sends through the fetch it is given, authorized, and streams a body past 4 MiB', async () => {
+    const sent: string[] = [];
+    const client = new AuthorizedClient(serviceAccount(), {
+      fetch: (input, init) => {
+        sent.push(new Headers(init?.headers).get('authorization') ?? '');
+        return fetch(input, init);
+      },
+    });
+    const payload = 'x'.repeat(5 * 1024 * 1024);
+    const response = await client.fetch(emulator.current.echoUrl, { method: 'PUT', body: payload });
+    assert.equal(response.status, 200);
+    assert.ok(response.body instanceof ReadableStream);
+    let size = 0;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.length;
+    }
+    assert.ok(size > payload.length, `read ${size} bytes`);
+    assert.equal(sent.length, 1);
+    assert.match(sent[0], /^Bearer ya29\./);
+  });
+
+  it('fetch() refuses a fetch option that is not a function', () => {
+    assert.throws(
+      () => new AuthorizedClient(serviceAccount(), { fetch: 'no' as unknown as typeof fetch }),
+      { code: 'ERR_INVALID_OPTIONS', message: /fetch must be a fetch function/ },
+    );
+  });
+
   it('shares one refresh when a burst of requests all get 401', async () => {
     const client = new AuthorizedClient(serviceAccount());
     await client.fetch(emulator.current.echoUrl);

@@ -16,7 +16,7 @@ import {
   type Row,
 } from '../report.js';
 import { childFailure, childScript, runChild } from '../spawn.js';
-import { repeatInterleaved, summarize, type Sample } from '../stats.js';
+import { lessBaseline, repeatInterleaved, summarize } from '../stats.js';
 
 // The import deltas are ~10–40 ms over a ~45 ms bare `node` start; with 9 processes a run's
 // median moved by ±8 ms, so 25 (about 6 s in all).
@@ -36,15 +36,17 @@ type Memory = 'rss' | 'anonymous';
 
 export async function coldImport(context: BenchContext): Promise<Row[]> {
   const script = childScript('import');
+  // Indexed by repetition (NaN where a child failed), so each is compared with its own baseline.
+  const perRun = () => Array.from({ length: IMPORT_RUNS }, () => Number.NaN);
   const memory: Record<Memory, Record<ImportTarget, number[]>> = {
-    rss: { none: [], warrant: [], gal: [] },
-    anonymous: { none: [], warrant: [], gal: [] },
+    rss: { none: perRun(), warrant: perRun(), gal: perRun() },
+    anonymous: { none: perRun(), warrant: perRun(), gal: perRun() },
   };
   const failures: Partial<Record<ImportTarget, string>> = {};
   const wall = await repeatInterleaved<ImportTarget>(
     ['none', 'warrant', 'gal'],
     IMPORT_RUNS,
-    async (target) => {
+    async (target, rep) => {
       const run = await runChild<ImportOutput>(
         script,
         [target],
@@ -55,31 +57,28 @@ export async function coldImport(context: BenchContext): Promise<Row[]> {
         failures[target] = childFailure(run);
         return Number.NaN;
       }
-      memory.rss[target].push(run.output.rss);
-      if (run.output.anonymous !== undefined) memory.anonymous[target].push(run.output.anonymous);
+      memory.rss[target][rep] = run.output.rss;
+      memory.anonymous[target][rep] = run.output.anonymous ?? Number.NaN;
       return run.wallMs;
     },
   );
   if (failures.none) throw new Error(`the empty import child failed: ${failures.none}`);
   const baselineMs = wall.none.median;
+  // Each repetition's import less the empty script of the same repetition.
   const overBaseline = (target: 'warrant' | 'gal'): Measured => {
     const failure = failures[target];
     if (failure) return notAvailable(failure);
-    const s = wall[target];
-    return measured({
-      ...s,
-      median: s.median - baselineMs,
-      min: s.min - baselineMs,
-      max: s.max - baselineMs,
-    });
+    return measured(lessBaseline(wall[target], wall.none));
   };
   const growth = (kind: Memory, target: 'warrant' | 'gal'): Measured => {
     const failure = failures[target];
     if (failure) return notAvailable(failure);
     const values = memory[kind][target];
-    if (values.length === 0) return notAvailable('no /proc/self/smaps_rollup (Linux only)');
-    const baseline = summarize(memory[kind].none).median;
-    return measured(summarize(values.map((bytes) => (bytes - baseline) / 2 ** 20)));
+    if (!values.some(Number.isFinite)) {
+      return notAvailable('no /proc/self/smaps_rollup (Linux only)');
+    }
+    const none = memory[kind].none;
+    return measured(summarize(values.map((bytes, k) => (bytes - none[k]) / 2 ** 20)));
   };
   const importMs = { warrant: overBaseline('warrant'), gal: overBaseline('gal') };
   const rss = { warrant: growth('rss', 'warrant'), gal: growth('rss', 'gal') };
@@ -162,11 +161,17 @@ async function firstTokenOn(node: string, context: BenchContext): Promise<Row[]>
   const { emulator } = context;
   const script = childScript('first-token');
   const failures: Partial<Record<FirstTokenRun, string>> = {};
-  const tails: Record<FirstTokenRun, number[]> = { empty: [], warrant: [], gal: [] };
+  // Indexed by repetition (NaN where a child failed), like the wall times.
+  const perRun = () => Array.from({ length: FIRST_TOKEN_RUNS }, () => Number.NaN);
+  const tails: Record<FirstTokenRun, number[]> = {
+    empty: perRun(),
+    warrant: perRun(),
+    gal: perRun(),
+  };
   const walls = await repeatInterleaved<FirstTokenRun>(
     ['empty', 'warrant', 'gal'],
     FIRST_TOKEN_RUNS,
-    async (what) => {
+    async (what, rep) => {
       if (what === 'empty') {
         const run = await runChild<{ ms: number }>(
           '-e',
@@ -176,7 +181,7 @@ async function firstTokenOn(node: string, context: BenchContext): Promise<Row[]>
           node,
         );
         if (!run.output) failures.empty = childFailure(run);
-        tails.empty.push(run.wallMs - (run.output?.ms ?? 0));
+        tails.empty[rep] = run.wallMs - (run.output?.ms ?? 0);
         return run.wallMs;
       }
       const hitsBefore = (await emulator.hits()).token;
@@ -194,28 +199,23 @@ async function firstTokenOn(node: string, context: BenchContext): Promise<Row[]>
           : childFailure(run);
         return Number.NaN;
       }
-      tails[what].push(run.wallMs - run.output.ms);
+      tails[what][rep] = run.wallMs - run.output.ms;
       return run.wallMs;
     },
   );
   if (failures.empty) throw new Error(`the empty child failed on ${node}: ${failures.empty}`);
   const emptyWall = walls.empty.median;
-  const emptyTail = summarize(tails.empty).median;
-  const less = (s: Sample, by: number): Sample => ({
-    ...s,
-    median: s.median - by,
-    min: s.min - by,
-    max: s.max - by,
-  });
+  const emptyTail = summarize(tails.empty);
+  // Each repetition less the empty node of the same repetition.
   const result = (lib: 'warrant' | 'gal', value: () => Measured): Measured =>
     failures[lib] ? notAvailable(failures[lib]) : value();
   const exit = {
-    warrant: result('warrant', () => measured(less(walls.warrant, emptyWall))),
-    gal: result('gal', () => measured(less(walls.gal, emptyWall))),
+    warrant: result('warrant', () => measured(lessBaseline(walls.warrant, walls.empty))),
+    gal: result('gal', () => measured(lessBaseline(walls.gal, walls.empty))),
   };
   const tail = {
-    warrant: result('warrant', () => measured(less(summarize(tails.warrant), emptyTail))),
-    gal: result('gal', () => measured(less(summarize(tails.gal), emptyTail))),
+    warrant: result('warrant', () => measured(lessBaseline(summarize(tails.warrant), emptyTail))),
+    gal: result('gal', () => measured(lessBaseline(summarize(tails.gal), emptyTail))),
   };
   const version = node === process.execPath ? process.version : versionOf(node);
   return [

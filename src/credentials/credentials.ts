@@ -1,10 +1,10 @@
-import type { LRUCache } from 'lru-cache';
 import type { RotatingSecret, SharedToken, TokenCache, TokenIdentity } from './token-cache.js';
 import { AuthError, InvalidOptionsError } from '../errors.js';
 import { emitWarning } from '../platform/warning.js';
 import type { HttpOptions } from '../http/types.js';
 import { DEFAULT_UNIVERSE_DOMAIN } from '../options.js';
 import { readOnlyHeaders } from './read-only-headers.js';
+import { RecentlyUsedMap } from '../recently-used-map.js';
 
 /** Five minutes: how long before expiry a token is refreshed, unless the token is short-lived. */
 export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
@@ -101,7 +101,7 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
   readonly #options: Readonly<O>;
   readonly scopes: readonly string[];
   readonly #slot = new TokenSlot();
-  #audienceSlots?: LRUCache<string, TokenSlot>;
+  #audienceSlots?: RecentlyUsedMap<string, TokenSlot>;
   readonly #listeners = new Set<TokensListener>();
 
   constructor(options: O) {
@@ -205,7 +205,7 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
    */
   async getRequestHeaders(url?: string): Promise<Headers> {
     const audience = this.tokenAudience(url);
-    const slot = audience === undefined ? this.#slot : await this.#audienceSlot(audience);
+    const slot = audience === undefined ? this.#slot : this.#audienceSlot(audience);
     const current = slot.current;
     const token =
       current && this.now() < slot.refreshAt
@@ -376,12 +376,9 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
     }
   }
 
-  async #audienceSlot(audience: string): Promise<TokenSlot> {
-    if (!this.#audienceSlots) {
-      // Loaded on first use: only self-signed JWTs need per-audience tokens.
-      const { LRUCache } = await import('lru-cache');
-      this.#audienceSlots ??= new LRUCache<string, TokenSlot>({ max: AUDIENCE_SLOTS });
-    }
+  #audienceSlot(audience: string): TokenSlot {
+    // Made on first use: only self-signed JWTs need per-audience tokens.
+    this.#audienceSlots ??= new RecentlyUsedMap<string, TokenSlot>(AUDIENCE_SLOTS);
     let slot = this.#audienceSlots.get(audience);
     if (!slot) {
       slot = new TokenSlot();

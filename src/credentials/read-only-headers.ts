@@ -33,10 +33,23 @@ function defineReadOnlyHeaders(): typeof Headers {
   // On the prototype, not the instance, so that spreading the headers or copying their keys
   // yields header names and values only.
   const refusal = { value: refuseChange, writable: false, enumerable: false, configurable: false };
+  const headersGet = Headers.prototype.get;
   Object.defineProperties(ReadOnlyHeaders.prototype, {
     append: refusal,
     set: refusal,
     delete: refusal,
+    // Reading a header by its lowercase name, as callers do on every request, takes the own
+    // property, one object away, rather than the Headers internals; any other name (mixed
+    // case, invalid, absent) goes to Headers itself, which normalizes, validates and answers.
+    get: {
+      value: function get(this: Headers & Record<string, unknown>, name: string): string | null {
+        const own = typeof name === 'string' && Object.hasOwn(this, name) ? this[name] : undefined;
+        return typeof own === 'string' ? own : headersGet.call(this, name);
+      },
+      writable: false,
+      enumerable: false,
+      configurable: false,
+    },
   });
   const freezable = iteratesWhenFrozen();
   return ReadOnlyHeaders;

@@ -108,9 +108,12 @@ export class ProviderSession extends Credentials<ProviderSessionOptions> {
     return this.#tokens;
   }
 
-  /** `fetch`, authorized with the session's access token; see {@link AuthorizedClient.fetch}. */
+  /**
+   * `fetch`, authorized with the session's access token; see {@link AuthorizedClient.fetch}.
+   * Sends through `http.fetch` when the session was given one, else the global `fetch`.
+   */
   fetch(input: string | URL, init?: RequestInit): Promise<Response> {
-    this.#client ??= new AuthorizedClient(this);
+    this.#client ??= new AuthorizedClient(this, { fetch: this.options.http?.fetch });
     return this.#client.fetch(input, init);
   }
 

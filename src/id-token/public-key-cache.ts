@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import { AuthError, InvalidOptionsError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
 import { describeUrl } from '../http/send.js';
@@ -9,6 +8,7 @@ import {
   type KeySetFormat,
   type VerificationKey,
 } from './key-set.js';
+import { RecentlyUsedMap } from '../recently-used-map.js';
 
 /** Options for {@link PublicKeyCache}. */
 export interface PublicKeyCacheOptions {
@@ -53,7 +53,7 @@ interface CachedKeySet {
  * ```
  */
 export class PublicKeyCache {
-  readonly #sets: LRUCache<string, CachedKeySet>;
+  readonly #sets: RecentlyUsedMap<string, CachedKeySet>;
   readonly #inflight = new Map<string, Promise<CachedKeySet>>();
   readonly #minRefetchIntervalMs: number;
   readonly #defaultMaxAgeSec: number;
@@ -67,7 +67,13 @@ export class PublicKeyCache {
       'minRefetchIntervalMs',
     );
     this.#defaultMaxAgeSec = nonNegative(options.defaultMaxAgeSec, 300, 'defaultMaxAgeSec');
-    this.#sets = new LRUCache({ max: Math.max(1, options.maxUrls ?? 16) });
+    const maxUrls = options.maxUrls ?? 16;
+    if (!Number.isInteger(maxUrls) || maxUrls < 1) {
+      throw new InvalidOptionsError(
+        `maxUrls must be a whole number of 1 or more, not ${String(options.maxUrls)}`,
+      );
+    }
+    this.#sets = new RecentlyUsedMap(maxUrls);
     this.#http = options.http;
     this.#clock = options.clock ?? Date.now;
   }

@@ -18,6 +18,7 @@ import { signJwt, type JwtClaims } from '../oauth/jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';
 import { keySigner } from './key-signer.js';
 import type { Signer } from './signer.js';
+import { audienceOf } from './audience.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const JWT_LIFETIME_SEC = 3600;
@@ -147,7 +148,7 @@ export class ServiceAccountCredentials
   protected override tokenAudience(url?: string): string | undefined {
     if (url === undefined || this.scopes.length > 0) return undefined;
     if (this.options.subject && !this.#alwaysSelfSigned()) return undefined;
-    return `${new URL(url).origin}/`;
+    return audienceOf(url);
   }
 
   protected override tokenIdentity(audience?: string): TokenIdentity | undefined {
