@@ -1,7 +1,7 @@
 /**
  * Bundles tsc's output (dist/src) into one ESM file per package entry (dist/bundle: warrant and its subpaths), so that
  * `import('warrant')` loads a handful of modules rather than ~80. Every package dependency
- * (jose, gaxios, lru-cache) stays external, so what warrant imports lazily stays lazy; code the
+ * (jose, gaxios, @redis/client) stays external, so what warrant imports lazily stays lazy; code the
  * entries share goes to a common chunk, keeping one copy of each class. Source maps chain
  * back through tsc's maps to src/*.ts. Run after `tsc -p tsconfig.build.json`.
  *

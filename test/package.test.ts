@@ -61,7 +61,7 @@ describe('the published package', () => {
           platform: 'neutral',
           mainFields: ['module', 'main'],
           conditions: ['workerd', 'worker', 'browser'],
-          external: ['jose', 'lru-cache', 'gaxios', '@redis/client'],
+          external: ['jose', 'gaxios', '@redis/client'],
           logLevel: 'silent',
           plugins: [
             {
