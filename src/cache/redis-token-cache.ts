@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TokenResult } from '../credentials/credentials.js';
 import { InvalidOptionsError } from '../errors.js';
@@ -59,6 +59,8 @@ export interface TokenCacheEvent {
 }
 
 const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** Takes the lease (`OK`), or answers how many ms the holder's lease has left (PTTL). */
+const TAKE_LEASE = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'OK' end return redis.call('PTTL', KEYS[1])`;
 const COMPARE_AND_SET = `local v = redis.call('GET', KEYS[1]) if (v == false and ARGV[1] == '') or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0`;
 const FIRST_POLL_MS = 10;
 const MAX_POLL_MS = 100;
@@ -128,7 +130,7 @@ export class RedisTokenCache implements TokenCache {
 
   async fetch(request: SharedTokenRequest): Promise<SharedToken> {
     const keys = this.#keysOf(request);
-    if (!this.#connection.available) return this.#mintLocally(request);
+    if (!this.#connection.available) return this.#mintLocally(keys, request);
     let minted: CachedToken | undefined;
     try {
       return await this.#fetchShared(keys, request, (token) => (minted = token));
@@ -136,7 +138,7 @@ export class RedisTokenCache implements TokenCache {
       if (!(error instanceof RedisFault)) throw error;
       this.#emit({ type: 'fault', redisKey: keys.token, reason: error.message });
       // A token minted before Redis failed is served, not minted again.
-      return minted ? sharedToken(minted, request, this.#jitter) : this.#mintLocally(request);
+      return minted ? this.#served(keys, minted, request) : this.#mintLocally(keys, request);
     }
   }
 
@@ -153,31 +155,43 @@ export class RedisTokenCache implements TokenCache {
     const giveUpAt = Date.now() + this.#waitMs;
     let pollMs = FIRST_POLL_MS;
     let waited = false;
+    // After a nap that ends when the lease runs out, the lease is tried first: the holder is
+    // gone, and the holder's re-read (#mintAsHolder) still finds a token it stored just before.
+    let readFirst = true;
     for (;;) {
-      const cached = await this.#read(keys.token);
-      if (cached && isFreshFor(cached, request)) {
-        await this.#syncSecret(keys.secret, request.rotatingSecret);
-        this.#emit({ type: 'hit', redisKey: keys.token });
-        return sharedToken(cached, request, this.#jitter);
+      if (readFirst) {
+        const cached = await this.#read(keys.token);
+        if (cached && isFreshFor(cached, request)) {
+          await this.#syncSecret(keys.secret, request.rotatingSecret);
+          this.#emit({ type: 'hit', redisKey: keys.token });
+          return this.#served(keys, cached, request);
+        }
       }
       const owner = randomUUID();
-      const leased = await this.#connection.run((redis) =>
-        redis.set(keys.lease, owner, {
-          condition: 'NX',
-          expiration: { type: 'PX', value: this.#leaseMs },
-        }),
+      const leaseLeftMs = await this.#connection.run((redis) =>
+        redis.eval(TAKE_LEASE, { keys: [keys.lease], arguments: [owner, String(this.#leaseMs)] }),
       );
-      if (leased === 'OK') {
+      if (leaseLeftMs === 'OK') {
         this.#emit({ type: 'lease', redisKey: keys.token });
         return this.#mintAsHolder(keys, owner, request, onMinted);
       }
       if (!waited) this.#emit({ type: 'wait', redisKey: keys.token });
       waited = true;
-      if (Date.now() >= giveUpAt) {
+      const now = Date.now();
+      if (now >= giveUpAt) {
         this.#emit({ type: 'wait-exceeded', redisKey: keys.token });
-        return this.#mintLocally(request);
+        return this.#mintLocally(keys, request);
       }
-      await sleep(Math.min(pollMs, Math.max(0, giveUpAt - Date.now())));
+      // PTTL -2: the holder released the lease just now, so its token is likely stored.
+      const released = leaseLeftMs === -2;
+      const untilFree = released
+        ? 0
+        : typeof leaseLeftMs === 'number' && leaseLeftMs >= 0
+          ? leaseLeftMs + 1
+          : Number.POSITIVE_INFINITY;
+      const nap = Math.min(pollMs, giveUpAt - now, untilFree);
+      readFirst = released || nap < untilFree;
+      await sleep(nap);
       pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
     }
   }
@@ -195,7 +209,7 @@ export class RedisTokenCache implements TokenCache {
       if (stored && isFreshFor(stored, request)) {
         await this.#syncSecret(keys.secret, request.rotatingSecret);
         this.#emit({ type: 'hit', redisKey: keys.token });
-        return sharedToken(stored, request, this.#jitter);
+        return this.#served(keys, stored, request);
       }
       await this.#syncSecret(keys.secret, request.rotatingSecret);
       const before = request.rotatingSecret?.current();
@@ -207,7 +221,7 @@ export class RedisTokenCache implements TokenCache {
       if (request.rotatingSecret && after !== undefined && after !== before) {
         await this.#storeRotated(keys.secret, request.rotatingSecret);
       }
-      return sharedToken(cached, request, this.#jitter);
+      return this.#served(keys, cached, request);
     } finally {
       await this.#connection
         .run((redis) => redis.eval(RELEASE_LEASE, { keys: [keys.lease], arguments: [owner] }))
@@ -215,8 +229,21 @@ export class RedisTokenCache implements TokenCache {
     }
   }
 
-  async #mintLocally(request: SharedTokenRequest): Promise<SharedToken> {
-    return sharedToken(await this.#mint(request), request, this.#jitter);
+  async #mintLocally(keys: Keys, request: SharedTokenRequest): Promise<SharedToken> {
+    return this.#served(keys, await this.#mint(request), request);
+  }
+
+  /**
+   * The token with its jittered refresh point. The jitter is a hash of the identity's key and the
+   * token's mint and expiry times, not a random draw per process: with random draws the earliest
+   * of N processes (≈ the full jitter early) would refresh every token, so a fleet would mint
+   * more often than one process. This way every process, and a lone one, agrees on the point.
+   */
+  #served(keys: Keys, cached: CachedToken, request: SharedTokenRequest): SharedToken {
+    const digest = createHash('sha256')
+      .update(`${keys.token}\n${cached.issuedAt}\n${cached.token.expiresAt ?? ''}`)
+      .digest();
+    return sharedToken(cached, request, this.#jitter * (digest.readUIntBE(0, 6) / 2 ** 48));
   }
 
   async #mint(request: SharedTokenRequest): Promise<CachedToken> {
