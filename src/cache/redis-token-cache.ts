@@ -59,6 +59,7 @@ export interface TokenCacheEvent {
 }
 
 const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RENEW_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 /** Takes the lease (`OK`), or answers how many ms the holder's lease has left (PTTL). */
 const TAKE_LEASE = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'OK' end return redis.call('PTTL', KEYS[1])`;
 const COMPARE_AND_SET = `local v = redis.call('GET', KEYS[1]) if (v == false and ARGV[1] == '') or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0`;
@@ -155,8 +156,6 @@ export class RedisTokenCache implements TokenCache {
     const giveUpAt = Date.now() + this.#waitMs;
     let pollMs = FIRST_POLL_MS;
     let waited = false;
-    // After a nap that ends when the lease runs out, the lease is tried first: the holder is
-    // gone, and the holder's re-read (#mintAsHolder) still finds a token it stored just before.
     let readFirst = true;
     for (;;) {
       if (readFirst) {
@@ -182,16 +181,9 @@ export class RedisTokenCache implements TokenCache {
         this.#emit({ type: 'wait-exceeded', redisKey: keys.token });
         return this.#mintLocally(keys, request);
       }
-      // PTTL -2: the holder released the lease just now, so its token is likely stored.
-      const released = leaseLeftMs === -2;
-      const untilFree = released
-        ? 0
-        : typeof leaseLeftMs === 'number' && leaseLeftMs >= 0
-          ? leaseLeftMs + 1
-          : Number.POSITIVE_INFINITY;
-      const nap = Math.min(pollMs, giveUpAt - now, untilFree);
-      readFirst = released || nap < untilFree;
-      await sleep(nap);
+      const { napMs, readFirst: read } = leaseNap(leaseLeftMs, pollMs, giveUpAt - now);
+      readFirst = read;
+      await sleep(napMs);
       pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
     }
   }
@@ -213,7 +205,7 @@ export class RedisTokenCache implements TokenCache {
       }
       await this.#syncSecret(keys.secret, request.rotatingSecret);
       const before = request.rotatingSecret?.current();
-      const cached = await this.#mint(request);
+      const cached = await this.#mintRenewing(keys.lease, owner, request);
       onMinted(cached);
       this.#emit({ type: 'mint', redisKey: keys.token });
       await this.#write(keys.token, cached, request.now());
@@ -226,6 +218,27 @@ export class RedisTokenCache implements TokenCache {
       await this.#connection
         .run((redis) => redis.eval(RELEASE_LEASE, { keys: [keys.lease], arguments: [owner] }))
         .catch(() => undefined);
+    }
+  }
+
+  /**
+   * Mints while renewing the lease every third of `leaseMs`, so a holder that is merely slow (a
+   * loaded machine, a slow token endpoint) keeps it and the others wait for its token, while a
+   * dead holder's lease still runs out within `leaseMs` of its last renewal.
+   */
+  async #mintRenewing(lease: string, owner: string, request: SharedTokenRequest) {
+    const renew = () =>
+      this.#connection
+        .run((redis) =>
+          redis.eval(RENEW_LEASE, { keys: [lease], arguments: [owner, String(this.#leaseMs)] }),
+        )
+        .catch(() => undefined);
+    const renewing = setInterval(renew, this.#leaseMs / 3);
+    renewing.unref();
+    try {
+      return await this.#mint(request);
+    } finally {
+      clearInterval(renewing);
     }
   }
 
@@ -328,6 +341,29 @@ export class RedisTokenCache implements TokenCache {
       // A failing logger must not fail a token request.
     }
   }
+}
+
+/**
+ * How long a waiter sleeps after finding the lease held with `leaseLeftMs` left (Redis PTTL: -2
+ * when it was released meanwhile, -1 when it has no expiry), and whether it then reads the token
+ * before trying the lease. It wakes at the next poll, or exactly when the lease runs out if that
+ * comes first, so a dead holder is replaced within the lease time rather than up to one poll
+ * later; then it tries the lease at once (its re-read as holder still finds a token stored just
+ * before).
+ */
+export function leaseNap(
+  leaseLeftMs: unknown,
+  pollMs: number,
+  waitLeftMs: number,
+): { napMs: number; readFirst: boolean } {
+  // Released just now: the holder's token is most likely stored already.
+  if (leaseLeftMs === -2) return { napMs: 0, readFirst: true };
+  const untilFree =
+    typeof leaseLeftMs === 'number' && leaseLeftMs >= 0
+      ? leaseLeftMs + 1
+      : Number.POSITIVE_INFINITY;
+  const napMs = Math.max(0, Math.min(pollMs, waitLeftMs, untilFree));
+  return { napMs, readFirst: napMs < untilFree };
 }
 
 function bounded(
