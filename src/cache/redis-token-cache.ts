@@ -59,7 +59,6 @@ export interface TokenCacheEvent {
 }
 
 const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const RENEW_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 /** Takes the lease (`OK`), or answers how many ms the holder's lease has left (PTTL). */
 const TAKE_LEASE = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'OK' end return redis.call('PTTL', KEYS[1])`;
 const COMPARE_AND_SET = `local v = redis.call('GET', KEYS[1]) if (v == false and ARGV[1] == '') or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0`;
@@ -205,7 +204,7 @@ export class RedisTokenCache implements TokenCache {
       }
       await this.#syncSecret(keys.secret, request.rotatingSecret);
       const before = request.rotatingSecret?.current();
-      const cached = await this.#mintRenewing(keys.lease, owner, request);
+      const cached = await this.#mint(request);
       onMinted(cached);
       this.#emit({ type: 'mint', redisKey: keys.token });
       await this.#write(keys.token, cached, request.now());
@@ -218,27 +217,6 @@ export class RedisTokenCache implements TokenCache {
       await this.#connection
         .run((redis) => redis.eval(RELEASE_LEASE, { keys: [keys.lease], arguments: [owner] }))
         .catch(() => undefined);
-    }
-  }
-
-  /**
-   * Mints while renewing the lease every third of `leaseMs`, so a holder that is merely slow (a
-   * loaded machine, a slow token endpoint) keeps it and the others wait for its token, while a
-   * dead holder's lease still runs out within `leaseMs` of its last renewal.
-   */
-  async #mintRenewing(lease: string, owner: string, request: SharedTokenRequest) {
-    const renew = () =>
-      this.#connection
-        .run((redis) =>
-          redis.eval(RENEW_LEASE, { keys: [lease], arguments: [owner, String(this.#leaseMs)] }),
-        )
-        .catch(() => undefined);
-    const renewing = setInterval(renew, this.#leaseMs / 3);
-    renewing.unref();
-    try {
-      return await this.#mint(request);
-    } finally {
-      clearInterval(renewing);
     }
   }
 
