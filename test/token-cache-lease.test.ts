@@ -94,6 +94,9 @@ describe('the RedisTokenCache lease across processes', () => {
   it('wakes a waiter when the held lease runs out if that comes before its next poll, and tries the lease first', () => {
     // 40 ms left on the lease, next poll in 100 ms: wake just after the lease's end, take it over.
     assert.deepEqual(leaseNap(40, 100, 5000), { napMs: 41, readFirst: false });
+    // The answer took 25 ms: the lease has run down that much meanwhile.
+    assert.deepEqual(leaseNap(40, 100, 5000, 25), { napMs: 16, readFirst: false });
+    assert.deepEqual(leaseNap(40, 100, 5000, 90), { napMs: 0, readFirst: false });
     // The lease outlasts the poll: poll, and read the token first (the holder may have stored it).
     assert.deepEqual(leaseNap(900, 100, 5000), { napMs: 100, readFirst: true });
     // The wait bound comes first: wake for it and read once more.

@@ -166,6 +166,7 @@ export class RedisTokenCache implements TokenCache {
         }
       }
       const owner = randomUUID();
+      const askedAt = Date.now();
       const leaseLeftMs = await this.#connection.run((redis) =>
         redis.eval(TAKE_LEASE, { keys: [keys.lease], arguments: [owner, String(this.#leaseMs)] }),
       );
@@ -180,7 +181,12 @@ export class RedisTokenCache implements TokenCache {
         this.#emit({ type: 'wait-exceeded', redisKey: keys.token });
         return this.#mintLocally(keys, request);
       }
-      const { napMs, readFirst: read } = leaseNap(leaseLeftMs, pollMs, giveUpAt - now);
+      const { napMs, readFirst: read } = leaseNap(
+        leaseLeftMs,
+        pollMs,
+        giveUpAt - now,
+        now - askedAt,
+      );
       readFirst = read;
       await sleep(napMs);
       pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
@@ -327,18 +333,20 @@ export class RedisTokenCache implements TokenCache {
  * before trying the lease. It wakes at the next poll, or exactly when the lease runs out if that
  * comes first, so a dead holder is replaced within the lease time rather than up to one poll
  * later; then it tries the lease at once (its re-read as holder still finds a token stored just
- * before).
+ * before). `sinceAskedMs` is the time since the PTTL was asked for: the lease ran down meanwhile
+ * (a slow answer on a loaded machine), and waking early only costs one more try.
  */
 export function leaseNap(
   leaseLeftMs: unknown,
   pollMs: number,
   waitLeftMs: number,
+  sinceAskedMs = 0,
 ): { napMs: number; readFirst: boolean } {
   // Released just now: the holder's token is most likely stored already.
   if (leaseLeftMs === -2) return { napMs: 0, readFirst: true };
   const untilFree =
     typeof leaseLeftMs === 'number' && leaseLeftMs >= 0
-      ? leaseLeftMs + 1
+      ? Math.max(0, leaseLeftMs + 1 - Math.max(0, sinceAskedMs))
       : Number.POSITIVE_INFINITY;
   const napMs = Math.max(0, Math.min(pollMs, waitLeftMs, untilFree));
   return { napMs, readFirst: napMs < untilFree };
