@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { RedisTokenCache, type TokenCacheEvent } from '../src/cache/redis-token-cache.js';
+import { leaseNap, RedisTokenCache, type TokenCacheEvent } from '../src/cache/redis-token-cache.js';
 import { ServiceAccountCredentials } from '../src/service-account/service-account-credentials.js';
 import { compileForChild } from './support/compile-for-child.js';
 import { useEmulator } from './support/emulator.js';
@@ -89,5 +89,20 @@ describe('the RedisTokenCache lease across processes', () => {
     } finally {
       cache.close();
     }
+  });
+
+  it('wakes a waiter when the held lease runs out if that comes before its next poll, and tries the lease first', () => {
+    // 40 ms left on the lease, next poll in 100 ms: wake just after the lease's end, take it over.
+    assert.deepEqual(leaseNap(40, 100, 5000), { napMs: 41, readFirst: false });
+    // The answer took 25 ms: the lease has run down that much meanwhile.
+    assert.deepEqual(leaseNap(40, 100, 5000, 25), { napMs: 16, readFirst: false });
+    assert.deepEqual(leaseNap(40, 100, 5000, 90), { napMs: 0, readFirst: false });
+    // The lease outlasts the poll: poll, and read the token first (the holder may have stored it).
+    assert.deepEqual(leaseNap(900, 100, 5000), { napMs: 100, readFirst: true });
+    // The wait bound comes first: wake for it and read once more.
+    assert.deepEqual(leaseNap(900, 100, 30), { napMs: 30, readFirst: true });
+    // Released meanwhile (PTTL -2): read again at once; no expiry (-1): poll.
+    assert.deepEqual(leaseNap(-2, 100, 5000), { napMs: 0, readFirst: true });
+    assert.deepEqual(leaseNap(-1, 100, 5000), { napMs: 100, readFirst: true });
   });
 });

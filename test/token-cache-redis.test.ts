@@ -71,6 +71,53 @@ describe('RedisTokenCache on a real Redis server', () => {
     assert.equal(fleet.filter((p) => types(p).includes('mint')).length, 1);
   });
 
+  it('has every process agree when a shared token is due, so the fleet refreshes it at one moment', async function () {
+    this.timeout(60_000);
+    emulator.current.setTokenLifetime(20);
+    let now = Date.now();
+    const clock = () => now;
+    const accounts = [
+      emulator.current.serviceAccountKey,
+      emulator.current.createServiceAccount(),
+      emulator.current.createServiceAccount(),
+    ];
+    const fleet = Array.from({ length: 4 }, () => {
+      const { cache } = processWith();
+      return accounts.map((account) =>
+        ServiceAccountCredentials.fromJson(account, {
+          scopes: [SCOPE],
+          http: FAST_HTTP,
+          tokenCache: cache,
+          clock,
+        }),
+      );
+    });
+    try {
+      for (const credentials of fleet.flat()) await credentials.getAccessToken();
+      assert.equal(emulator.current.hits.token, accounts.length);
+      // A 20 s token is served half its life, about 10 s; jitter moves that up to 10 % earlier.
+      const start = now;
+      const dueAfter = accounts.map(() => 0);
+      for (let ms = 8400; ms <= 10_100; ms += 10) {
+        now = start + ms;
+        accounts.forEach((_, i) => {
+          const due = new Set(fleet.map((process) => process[i].expired));
+          assert.equal(due.size, 1, `the processes disagree on identity ${i} at ${ms} ms`);
+          if (due.has(true) && !dueAfter[i]) dueAfter[i] = ms;
+        });
+      }
+      assert.ok(
+        dueAfter.every((ms) => ms > 8400),
+        String(dueAfter),
+      );
+      assert.ok(new Set(dueAfter).size > 1, 'tokens of different identities came due together');
+      await Promise.all(fleet.flat().map((credentials) => credentials.getAccessToken()));
+      assert.equal(emulator.current.hits.token, 2 * accounts.length);
+    } finally {
+      emulator.current.setTokenLifetime(3600);
+    }
+  });
+
   it('hands a process that starts later the token already in Redis', async () => {
     const first = await processWith().credentials.getAccessToken();
     const later = processWith();

@@ -2,7 +2,8 @@
  * One process of the fleet: credentials for every identity, sharing tokens through Redis when a
  * URL is given. Gets a first token for each identity (so 32 processes loading and connecting at
  * once are not part of the run), prints `ready`, waits for `go` on stdin, then calls
- * getRequestHeaders() for every identity, every 20 ms, for `durationMs`. Prints each cache event as `event <type> <redisKey> <epoch
+ * getRequestHeaders() for every identity, every 20 ms, for `durationMs`, from tokens refreshed at
+ * `go`. Prints each cache event as `event <type> <redisKey> <epoch
  * ms>` and finally one JSON line `{calls, errors}`.
  *   worker <config.json>
  */
@@ -48,6 +49,9 @@ process.stdout.write('ready\n');
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'go') break;
 }
+// Every run starts from tokens minted at 'go' (one per identity, fleet or lone process alike):
+// the first tokens above are older in a big fleet, which would come due earlier in the run.
+await Promise.all(fleet.map((credentials) => credentials.refresh()));
 let calls = 0;
 let errors = 0;
 const end = Date.now() + config.durationMs;

@@ -56,7 +56,7 @@ export class MemoryTokenCache implements TokenCache {
     const entry = this.#entry(request);
     if (entry.cached && isFreshFor(entry.cached, request)) {
       this.#adoptSecret(entry, request);
-      return Promise.resolve(sharedToken(entry.cached, request, 0));
+      return Promise.resolve(sharedToken(entry.cached, request));
     }
     entry.minting ??= this.#mint(entry, request).finally(() => {
       entry.minting = undefined;
@@ -73,7 +73,7 @@ export class MemoryTokenCache implements TokenCache {
     const token = await request.mint();
     if (token.refreshToken) entry.secret = token.refreshToken;
     entry.cached = { token, issuedAt };
-    return sharedToken(entry.cached, request, 0);
+    return sharedToken(entry.cached, request);
   }
 
   #adoptSecret(entry: Entry, request: SharedTokenRequest): void {

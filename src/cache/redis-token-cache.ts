@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TokenResult } from '../credentials/credentials.js';
 import { InvalidOptionsError } from '../errors.js';
@@ -59,6 +59,8 @@ export interface TokenCacheEvent {
 }
 
 const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** Takes the lease (`OK`), or answers how many ms the holder's lease has left (PTTL). */
+const TAKE_LEASE = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'OK' end return redis.call('PTTL', KEYS[1])`;
 const COMPARE_AND_SET = `local v = redis.call('GET', KEYS[1]) if (v == false and ARGV[1] == '') or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0`;
 const FIRST_POLL_MS = 10;
 const MAX_POLL_MS = 100;
@@ -128,7 +130,7 @@ export class RedisTokenCache implements TokenCache {
 
   async fetch(request: SharedTokenRequest): Promise<SharedToken> {
     const keys = this.#keysOf(request);
-    if (!this.#connection.available) return this.#mintLocally(request);
+    if (!this.#connection.available) return this.#mintLocally(keys, request);
     let minted: CachedToken | undefined;
     try {
       return await this.#fetchShared(keys, request, (token) => (minted = token));
@@ -136,7 +138,7 @@ export class RedisTokenCache implements TokenCache {
       if (!(error instanceof RedisFault)) throw error;
       this.#emit({ type: 'fault', redisKey: keys.token, reason: error.message });
       // A token minted before Redis failed is served, not minted again.
-      return minted ? sharedToken(minted, request, this.#jitter) : this.#mintLocally(request);
+      return minted ? this.#served(keys, minted, request) : this.#mintLocally(keys, request);
     }
   }
 
@@ -153,31 +155,40 @@ export class RedisTokenCache implements TokenCache {
     const giveUpAt = Date.now() + this.#waitMs;
     let pollMs = FIRST_POLL_MS;
     let waited = false;
+    let readFirst = true;
     for (;;) {
-      const cached = await this.#read(keys.token);
-      if (cached && isFreshFor(cached, request)) {
-        await this.#syncSecret(keys.secret, request.rotatingSecret);
-        this.#emit({ type: 'hit', redisKey: keys.token });
-        return sharedToken(cached, request, this.#jitter);
+      if (readFirst) {
+        const cached = await this.#read(keys.token);
+        if (cached && isFreshFor(cached, request)) {
+          await this.#syncSecret(keys.secret, request.rotatingSecret);
+          this.#emit({ type: 'hit', redisKey: keys.token });
+          return this.#served(keys, cached, request);
+        }
       }
       const owner = randomUUID();
-      const leased = await this.#connection.run((redis) =>
-        redis.set(keys.lease, owner, {
-          condition: 'NX',
-          expiration: { type: 'PX', value: this.#leaseMs },
-        }),
+      const askedAt = Date.now();
+      const leaseLeftMs = await this.#connection.run((redis) =>
+        redis.eval(TAKE_LEASE, { keys: [keys.lease], arguments: [owner, String(this.#leaseMs)] }),
       );
-      if (leased === 'OK') {
+      if (leaseLeftMs === 'OK') {
         this.#emit({ type: 'lease', redisKey: keys.token });
         return this.#mintAsHolder(keys, owner, request, onMinted);
       }
       if (!waited) this.#emit({ type: 'wait', redisKey: keys.token });
       waited = true;
-      if (Date.now() >= giveUpAt) {
+      const now = Date.now();
+      if (now >= giveUpAt) {
         this.#emit({ type: 'wait-exceeded', redisKey: keys.token });
-        return this.#mintLocally(request);
+        return this.#mintLocally(keys, request);
       }
-      await sleep(Math.min(pollMs, Math.max(0, giveUpAt - Date.now())));
+      const { napMs, readFirst: read } = leaseNap(
+        leaseLeftMs,
+        pollMs,
+        giveUpAt - now,
+        now - askedAt,
+      );
+      readFirst = read;
+      await sleep(napMs);
       pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
     }
   }
@@ -195,7 +206,7 @@ export class RedisTokenCache implements TokenCache {
       if (stored && isFreshFor(stored, request)) {
         await this.#syncSecret(keys.secret, request.rotatingSecret);
         this.#emit({ type: 'hit', redisKey: keys.token });
-        return sharedToken(stored, request, this.#jitter);
+        return this.#served(keys, stored, request);
       }
       await this.#syncSecret(keys.secret, request.rotatingSecret);
       const before = request.rotatingSecret?.current();
@@ -207,7 +218,7 @@ export class RedisTokenCache implements TokenCache {
       if (request.rotatingSecret && after !== undefined && after !== before) {
         await this.#storeRotated(keys.secret, request.rotatingSecret);
       }
-      return sharedToken(cached, request, this.#jitter);
+      return this.#served(keys, cached, request);
     } finally {
       await this.#connection
         .run((redis) => redis.eval(RELEASE_LEASE, { keys: [keys.lease], arguments: [owner] }))
@@ -215,8 +226,21 @@ export class RedisTokenCache implements TokenCache {
     }
   }
 
-  async #mintLocally(request: SharedTokenRequest): Promise<SharedToken> {
-    return sharedToken(await this.#mint(request), request, this.#jitter);
+  async #mintLocally(keys: Keys, request: SharedTokenRequest): Promise<SharedToken> {
+    return this.#served(keys, await this.#mint(request), request);
+  }
+
+  /**
+   * The token with its jittered refresh point. The jitter is a hash of the identity's key and the
+   * token's mint and expiry times, not a random draw per process: with random draws the earliest
+   * of N processes (≈ the full jitter early) would refresh every token, so a fleet would mint
+   * more often than one process. This way every process, and a lone one, agrees on the point.
+   */
+  #served(keys: Keys, cached: CachedToken, request: SharedTokenRequest): SharedToken {
+    const digest = createHash('sha256')
+      .update(`${keys.token}\n${cached.issuedAt}\n${cached.token.expiresAt ?? ''}`)
+      .digest();
+    return sharedToken(cached, request, this.#jitter * (digest.readUIntBE(0, 6) / 2 ** 48));
   }
 
   async #mint(request: SharedTokenRequest): Promise<CachedToken> {
@@ -301,6 +325,31 @@ export class RedisTokenCache implements TokenCache {
       // A failing logger must not fail a token request.
     }
   }
+}
+
+/**
+ * How long a waiter sleeps after finding the lease held with `leaseLeftMs` left (Redis PTTL: -2
+ * when it was released meanwhile, -1 when it has no expiry), and whether it then reads the token
+ * before trying the lease. It wakes at the next poll, or exactly when the lease runs out if that
+ * comes first, so a dead holder is replaced within the lease time rather than up to one poll
+ * later; then it tries the lease at once (its re-read as holder still finds a token stored just
+ * before). `sinceAskedMs` is the time since the PTTL was asked for: the lease ran down meanwhile
+ * (a slow answer on a loaded machine), and waking early only costs one more try.
+ */
+export function leaseNap(
+  leaseLeftMs: unknown,
+  pollMs: number,
+  waitLeftMs: number,
+  sinceAskedMs = 0,
+): { napMs: number; readFirst: boolean } {
+  // Released just now: the holder's token is most likely stored already.
+  if (leaseLeftMs === -2) return { napMs: 0, readFirst: true };
+  const untilFree =
+    typeof leaseLeftMs === 'number' && leaseLeftMs >= 0
+      ? Math.max(0, leaseLeftMs + 1 - Math.max(0, sinceAskedMs))
+      : Number.POSITIVE_INFINITY;
+  const napMs = Math.max(0, Math.min(pollMs, waitLeftMs, untilFree));
+  return { napMs, readFirst: napMs < untilFree };
 }
 
 function bounded(

@@ -106,16 +106,17 @@ export function isFreshFor(cached: CachedToken, request: SharedTokenRequest): bo
 
 /**
  * `cached` with the moment the asking process should look again: its refresh deadline, moved
- * earlier by a random part of `jitter` × the time it is served, so a fleet's processes do not
- * all come due at once and the earliest one refreshes it for the others.
+ * earlier by `early` (0 to 1) × the time it is served. A fleet's cache derives `early` from the
+ * token itself, so every process agrees when a token is due and one of them refreshes it, while
+ * tokens of different identities and mints still come due at different moments.
  */
 export function sharedToken(
   cached: CachedToken,
   request: SharedTokenRequest,
-  jitter: number,
+  early = 0,
 ): SharedToken {
   const deadline = refreshDeadline(cached.token.expiresAt, cached.issuedAt, request.refreshMargin);
   if (!Number.isFinite(deadline)) return { token: cached.token, refreshAt: deadline };
   const served = Math.max(0, deadline - cached.issuedAt);
-  return { token: cached.token, refreshAt: deadline - Math.random() * jitter * served };
+  return { token: cached.token, refreshAt: deadline - early * served };
 }
