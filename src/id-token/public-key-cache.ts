@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { AuthError, InvalidOptionsError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
 import { describeUrl } from '../http/send.js';
-import { checkEndpointUrl } from '../oauth/endpoint-url.js';
+import { checkEndpointUrl } from '../http/endpoint-url.js';
 import type { HttpOptions } from '../http/types.js';
 import {
   buildKeySetRequest,
