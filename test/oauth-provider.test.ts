@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { OAuthError } from '../src/errors.js';
 import { readAuthorizationCallback } from '../src/oauth/authorization.js';
-import { issuerFromMetadataUrl } from '../src/oauth/discovery.js';
+import { discoveryUrl, issuerFromMetadataUrl } from '../src/oauth/discovery.js';
 import { GOOGLE_PROVIDER } from '../src/oauth/presets.js';
 import { OAuthProvider } from '../src/oauth/provider.js';
 import type { OAuthProviderOptions } from '../src/oauth/provider-options.js';
@@ -134,6 +134,19 @@ describe('OAuthProvider (scripted provider)', () => {
         'https://a.example/tenant',
       );
       assert.equal(issuerFromMetadataUrl('https://a.example/config.json'), undefined);
+    });
+
+    it('trims trailing slashes of an issuer in linear time, even after 200 000 inner slashes', () => {
+      // The former /\/+$/ backtracked for most of a minute here; the mocha timeout would catch it.
+      const slashes = '/'.repeat(200_000);
+      assert.equal(
+        discoveryUrl(`https://a.example/${slashes}tenant`),
+        `https://a.example/${slashes}tenant/.well-known/openid-configuration`,
+      );
+      assert.equal(
+        discoveryUrl(`https://a.example/tenant${slashes}`),
+        'https://a.example/tenant/.well-known/openid-configuration',
+      );
     });
   });
 

@@ -22,6 +22,10 @@ import { tokenInfo } from '../src/flows/token-info.js';
 import { exchangeToken, TOKEN_TYPES } from '../src/oauth/token-exchange.js';
 import { introspectStsToken } from '../src/oauth/sts.js';
 import { inspect } from 'node:util';
+import { normalizeParameters, signBaseString } from '../src/oauth/oauth1/signature.js';
+import { signOAuth1Request } from '../src/oauth/oauth1/sign-request.js';
+import { codeChallengeS256 } from '../src/oauth/pkce.js';
+import { gcloudConfigDir } from '../src/adc/well-known-file.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CookieLoginStateStore } from '../src/oauth/web/login-state.js';
 import { RedisTokenCache, type TokenCacheEvent } from '../src/cache/redis-token-cache.js';
@@ -33,6 +37,7 @@ import { nodeSubjectTokenSource as webSubjectTokenSource } from '../src/external
 const REFRESH_TOKEN = '1//0refresh-secret-abcdefghijklmnopqrstuvwxyz';
 const CLIENT_SECRET = 'GOCSPX-client-secret-value';
 const TOKEN_HOST = 'https://oauth2.example.test';
+const any = (value: unknown) => value as never;
 
 async function caught(promise: Promise<unknown> | (() => unknown)): Promise<unknown> {
   try {
@@ -785,5 +790,29 @@ describe('no secret in any error', () => {
       ],
     ];
     assertNoneShows(failures, [...secrets, pair.split('=')[1]]);
+  });
+
+  it('keeps OAuth 1.0a secrets, a PKCE verifier and env values out of the refusals of bad signing input', async () => {
+    const consumerSecret = 'oauth1-consumer-secret-value';
+    const tokenSecret = 'oauth1-token-secret-value';
+    const verifier = 'pkce-verifier-secret+value';
+    const envSecret = 'env-secret-value';
+    const failures = [
+      await caught(() => signBaseString(any('NOPE'), 'base', { consumerSecret, tokenSecret })),
+      await caught(() => signBaseString('RSA-SHA1', 'base', { consumerSecret, tokenSecret })),
+      await caught(() =>
+        signOAuth1Request(
+          { method: 'GET', url: 'relative' },
+          any({ consumerKey: 'k', consumerSecret, tokenSecret }),
+        ),
+      ),
+      await caught(() => normalizeParameters(any([['oauth_token', consumerSecret, tokenSecret]]))),
+      await caught(() => codeChallengeS256(verifier)),
+      await caught(() => gcloudConfigDir(any({ CLOUDSDK_CONFIG: [envSecret] }))),
+    ];
+    for (const error of failures) {
+      assert.equal((error as AuthError).code, 'ERR_INVALID_OPTIONS');
+      assertNoSecrets(error, [consumerSecret, tokenSecret, verifier, envSecret]);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { homedir as osHomedir } from 'node:os';
 import { posix, win32 } from 'node:path';
 import { AuthError, InvalidCredentialsError, InvalidOptionsError } from '../errors.js';
-import { envValue, type Environment } from '../metadata/environment.js';
+import { checkEnvironment, envValue, type Environment } from '../metadata/environment.js';
 import { defaultMetadataClient, MetadataClient } from '../metadata/metadata-client.js';
 import { ComputeCredentials } from '../credentials/compute-credentials.js';
 import { normalizeScopes, type Credentials } from '../credentials/credentials.js';
@@ -23,6 +23,9 @@ export interface DefaultCredentialsOptions {
   /** A parsed credentials JSON object to use instead of searching. */
   credentials?: Record<string, unknown>;
 }
+
+/** Options of one search, which the resolver's constructor does not take. */
+const SEARCH_OPTIONS = ['scopes', 'quotaProjectId', 'projectId', 'keyFile', 'credentials'] as const;
 
 /** Where {@link defaultCredentials} found the credentials. */
 export type DefaultCredentialsSource =
@@ -74,6 +77,7 @@ export class DefaultCredentialsResolver {
   readonly #results = new Map<string, Promise<DefaultCredentialsResult>>();
 
   constructor(machine: DefaultCredentialsResolverOptions = {}) {
+    checkMachine(machine);
     this.#machine = { ...machine };
     this.#metadata =
       machine.metadataClient ??
@@ -84,7 +88,12 @@ export class DefaultCredentialsResolver {
 
   /** Searches (or joins the search already made) for credentials matching `options`. */
   resolve(options: DefaultCredentialsOptions = {}): Promise<DefaultCredentialsResult> {
-    const key = memoKey(options);
+    let key: string;
+    try {
+      key = memoKey(options);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     let result = this.#results.get(key);
     if (!result) {
       result = this.#resolve(options);
@@ -265,6 +274,28 @@ async function exists(path: string): Promise<boolean> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return !(code === 'ENOENT' || code === 'ENOTDIR');
+  }
+}
+
+function checkMachine(machine: DefaultCredentialsResolverOptions): void {
+  if (typeof machine !== 'object' || machine === null) {
+    throw new InvalidOptionsError('DefaultCredentialsResolver options must be an object');
+  }
+  for (const name of SEARCH_OPTIONS) {
+    if (name in machine) {
+      throw new InvalidOptionsError(
+        `${name} is an option of resolve() and defaultCredentials(), not of the DefaultCredentialsResolver constructor`,
+      );
+    }
+  }
+  if (machine.env !== undefined) checkEnvironment(machine.env);
+  for (const name of ['homedir', 'platform', 'gcloudConfigDir'] as const) {
+    if (machine[name] !== undefined && typeof machine[name] !== 'string') {
+      throw new InvalidOptionsError(`${name} must be a string when given`);
+    }
+  }
+  if (machine.metadataClient !== undefined && !(machine.metadataClient instanceof MetadataClient)) {
+    throw new InvalidOptionsError('metadataClient must be a MetadataClient when given');
   }
 }
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InvalidOptionsError } from '../errors.js';
 import { envValue, type Environment } from '../metadata/environment.js';
 
 /** Where a project id was found, for logs and the CLI. */
@@ -65,6 +66,11 @@ export async function gcloudProject(
 ): Promise<{ projectId: string; source: ProjectIdSource } | undefined> {
   const fromEnv = envValue(env, 'CLOUDSDK_CORE_PROJECT');
   if (fromEnv !== undefined) return { projectId: fromEnv, source: 'CLOUDSDK_CORE_PROJECT' };
+  if (typeof configDir !== 'string') {
+    throw new InvalidOptionsError(
+      "gcloud's configuration directory must be a path (see gcloudConfigDir())",
+    );
+  }
   const active =
     envValue(env, 'CLOUDSDK_ACTIVE_CONFIG_NAME') ??
     ((await readOptional(join(configDir, 'active_config')))?.trim() || 'default');

@@ -1,5 +1,6 @@
 import { homedir as osHomedir } from 'node:os';
 import { posix, win32 } from 'node:path';
+import { InvalidOptionsError } from '../errors.js';
 import { envValue, type Environment } from '../metadata/environment.js';
 
 /** The file gcloud (and `warrant login --save-adc`) writes application default credentials to. */
@@ -16,6 +17,9 @@ export function gcloudConfigDir(
 ): string {
   const configured = envValue(env, 'CLOUDSDK_CONFIG');
   if (configured !== undefined) return configured;
+  if (typeof homedir !== 'string') {
+    throw new InvalidOptionsError('homedir must be a path (e.g. os.homedir())');
+  }
   if (platform === 'win32') {
     const appData = envValue(env, 'APPDATA') ?? win32.join(homedir, 'AppData', 'Roaming');
     return win32.join(appData, 'gcloud');

@@ -10,7 +10,7 @@ import { exchange } from '../http/exchange.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
 import type { HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';
-import { DEFAULT_UNIVERSE_DOMAIN } from '../options.js';
+import { DEFAULT_UNIVERSE_DOMAIN, withoutTrailingSlashes } from '../options.js';
 import type { SignResult } from './signing.js';
 
 /** The IAM Credentials methods warrant calls. */
@@ -63,7 +63,7 @@ export function buildIamRequest(
     ? { delegates: call.delegates.map(resourceName) }
     : undefined;
   return {
-    url: `${call.endpoint.replace(/\/+$/, '')}/v1/${resourceName(call.serviceAccount)}:${method}`,
+    url: `${withoutTrailingSlashes(call.endpoint)}/v1/${resourceName(call.serviceAccount)}:${method}`,
     method: 'POST',
     headers,
     body: JSON.stringify({ ...delegates, ...body }),

@@ -14,7 +14,7 @@ import {
 } from './credentials-file.js';
 import { apiClientHeader } from '../http/api-client-header.js';
 import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
-import { checkTokenUri } from '../oauth/endpoint-url.js';
+import { checkTokenUri } from '../http/endpoint-url.js';
 import { clientAuthConfig, type ClientAuthConfig } from '../oauth/client-auth.js';
 import { parseTokenResponse } from '../oauth/token-endpoint.js';
 import { sendGrant } from '../oauth/token-grant.js';

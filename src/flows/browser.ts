@@ -1,4 +1,4 @@
-import { checkEndpointUrl } from '../oauth/endpoint-url.js';
+import { checkEndpointUrl } from '../http/endpoint-url.js';
 
 /** Opens a URL in the user's browser; resolves whether an opener could be started. */
 export type BrowserOpener = (url: string) => Promise<boolean>;

@@ -2,7 +2,7 @@ import { AuthError, InvalidOptionsError } from '../errors.js';
 import { definedOnly } from '../options.js';
 import type { ClientAuthConfig } from '../oauth/client-auth.js';
 import { pollForDeviceToken, type PendingDeviceLogin } from '../oauth/device.js';
-import { checkEndpointUrl } from '../oauth/endpoint-url.js';
+import { checkEndpointUrl } from '../http/endpoint-url.js';
 import { parseTokenResponse } from '../oauth/token-endpoint.js';
 import { sendGrant } from '../oauth/token-grant.js';
 import type { UserCredentials } from '../credentials/user-credentials.js';

@@ -1,7 +1,7 @@
 import { InvalidOptionsError, TokenResponseError } from '../errors.js';
 import { normalizeScopes } from '../credentials/credentials.js';
 import { clientAuthConfig, type ClientAuthConfig } from '../oauth/client-auth.js';
-import { checkEndpointUrl } from '../oauth/endpoint-url.js';
+import { checkEndpointUrl } from '../http/endpoint-url.js';
 import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
 import type { TokenResponse } from '../oauth/token-endpoint.js';
 import { UserCredentials } from '../credentials/user-credentials.js';

@@ -1,7 +1,26 @@
-import { excerpt, HttpError, OAuthError } from '../errors.js';
+import { excerpt, HttpError, InvalidOptionsError, OAuthError } from '../errors.js';
 import { parseRetryAfter } from './retry.js';
 import { describeUrl } from './send.js';
 import type { HttpResponse } from './types.js';
+
+/**
+ * Refuses what is not an {@link HttpResponse} (`{status, headers: Headers, body: string}`), so a
+ * parse function handed something else fails typed instead of deep inside with a TypeError.
+ */
+export function checkHttpResponse(response: unknown): asserts response is HttpResponse {
+  const r = response as Partial<HttpResponse> | null;
+  if (
+    typeof r !== 'object' ||
+    r === null ||
+    typeof r.status !== 'number' ||
+    typeof r.body !== 'string' ||
+    typeof r.headers?.get !== 'function'
+  ) {
+    throw new InvalidOptionsError(
+      'response must be an HttpResponse: { status: number, headers: Headers, body: string }',
+    );
+  }
+}
 
 /**
  * Turns a failed response into a typed error: an {@link OAuthError} when the body is an OAuth
@@ -16,6 +35,7 @@ export function responseError(
   what: string,
   knownSecrets: readonly string[] = [],
 ): OAuthError | HttpError {
+  checkHttpResponse(response);
   const secrets = response.sentSecrets ? [...knownSecrets, ...response.sentSecrets] : knownSecrets;
   const clean = (text: string) => excerpt(text, secrets);
   const where = describeUrl(url);

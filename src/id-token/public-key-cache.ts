@@ -1,6 +1,7 @@
 import { AuthError, InvalidOptionsError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
 import { describeUrl } from '../http/send.js';
+import { checkEndpointUrl } from '../http/endpoint-url.js';
 import type { HttpOptions } from '../http/types.js';
 import {
   buildKeySetRequest,
@@ -26,6 +27,8 @@ export interface PublicKeyCacheOptions {
   http?: HttpOptions;
   /** Source of the current time in epoch milliseconds; for tests. */
   clock?: () => number;
+  /** Fetch keys from plain-http URLs on hosts other than loopback; for test setups only. */
+  allowInsecureHttp?: boolean;
 }
 
 interface CachedKeySet {
@@ -59,6 +62,7 @@ export class PublicKeyCache {
   readonly #defaultMaxAgeSec: number;
   readonly #http?: HttpOptions;
   readonly #clock: () => number;
+  readonly #allowInsecureHttp: boolean;
 
   constructor(options: PublicKeyCacheOptions = {}) {
     this.#minRefetchIntervalMs = nonNegative(
@@ -76,6 +80,7 @@ export class PublicKeyCache {
     this.#sets = new RecentlyUsedMap(maxUrls);
     this.#http = options.http;
     this.#clock = options.clock ?? Date.now;
+    this.#allowInsecureHttp = options.allowInsecureHttp === true;
   }
 
   /** The key `kid` of `url` if it is cached and fresh; never fetches. */
@@ -116,6 +121,7 @@ export class PublicKeyCache {
   }
 
   #fetch(url: string, format: KeySetFormat): Promise<CachedKeySet> {
+    checkEndpointUrl(url, 'the key set URL (jwksUrl or certsUrl)', this.#allowInsecureHttp);
     let inflight = this.#inflight.get(url);
     if (!inflight) {
       inflight = this.#download(url, format).finally(() => this.#inflight.delete(url));

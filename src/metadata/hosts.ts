@@ -21,6 +21,9 @@ export interface MetadataHosts {
  * a typo fails loudly instead of silently reaching the wrong server.
  */
 export function metadataHosts(env: Environment, host?: string): MetadataHosts {
+  if (host !== undefined && typeof host !== 'string') {
+    throw new InvalidOptionsError('the host option must be host[:port] (e.g. 127.0.0.1:8080)');
+  }
   const chosen: Array<[string, string | undefined]> = [
     ['the host option', host?.trim() || undefined],
     ['GCE_METADATA_HOST', envValue(env, 'GCE_METADATA_HOST')],

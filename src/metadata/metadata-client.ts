@@ -99,6 +99,8 @@ export class MetadataClient {
   readonly #values = new Map<string, Promise<string>>();
 
   constructor(options: MetadataClientOptions = {}) {
+    // A bad host fails here, where it was given, rather than at the first request.
+    if (options.host !== undefined) metadataHosts({}, options.host);
     this.#options = { ...options };
   }
 

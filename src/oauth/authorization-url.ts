@@ -1,4 +1,4 @@
-import { AuthError, OAuthError, redactSecrets } from '../errors.js';
+import { AuthError, InvalidOptionsError, OAuthError, redactSecrets } from '../errors.js';
 import { checkHttpUrl } from '../http/send.js';
 
 /** What goes into an authorization URL besides the client and redirect URI. */
@@ -66,6 +66,11 @@ export function parseAuthorizationResponse(
   params: URLSearchParams,
   expectedState: string | undefined,
 ): string {
+  if (!(params instanceof URLSearchParams)) {
+    throw new InvalidOptionsError(
+      'params must be the URLSearchParams of the redirect (e.g. new URL(callbackUrl).searchParams)',
+    );
+  }
   if (expectedState !== undefined && params.get('state') !== expectedState) {
     throw new AuthError(
       'ERR_STATE_MISMATCH',

@@ -4,6 +4,7 @@ import { exchange } from '../http/exchange.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
 import type { HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';
+import { withoutTrailingSlashes } from '../options.js';
 import { metadataFromDiscovery, type ProviderMetadata } from './metadata.js';
 
 const OPENID_CONFIGURATION = '/.well-known/openid-configuration';
@@ -12,7 +13,7 @@ const OAUTH_AUTHORIZATION_SERVER = '/.well-known/oauth-authorization-server';
 /** Where an issuer publishes its OpenID configuration: `{issuer}/.well-known/openid-configuration`. */
 export function discoveryUrl(issuer: string): string {
   checkHttpUrl(issuer, 'issuer');
-  return `${issuer.replace(/\/+$/, '')}${OPENID_CONFIGURATION}`;
+  return `${withoutTrailingSlashes(issuer)}${OPENID_CONFIGURATION}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { InvalidOptionsError } from '../errors.js';
 import { discover, discoveryUrl, issuerFromMetadataUrl } from './discovery.js';
-import { checkEndpointUrl } from './endpoint-url.js';
+import { checkEndpointUrl } from '../http/endpoint-url.js';
 import { ENDPOINT_FIELDS, type ProviderEndpoint, type ProviderMetadata } from './metadata.js';
 import type { OAuthProviderOptions } from './provider-options.js';
 

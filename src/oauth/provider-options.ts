@@ -7,7 +7,7 @@ import {
   type ClientPrivateKey,
 } from './client-auth.js';
 import { ASYMMETRIC_ALGORITHMS } from '../id-token/algorithms.js';
-import { checkEndpointUrl } from './endpoint-url.js';
+import { checkEndpointUrl } from '../http/endpoint-url.js';
 import { ENDPOINT_FIELDS, type ProviderEndpoint } from './metadata.js';
 
 /**

@@ -68,8 +68,9 @@ export class OAuthProvider {
     this.name = providerName(options);
     this.clientId = options.clientId;
     this.#metadata = new ProviderMetadataSource(this.#options, this.name);
-    const { http, clock } = options;
-    this.#verifier = new IdTokenVerifier({ clock, keyCache: new PublicKeyCache({ http, clock }) });
+    const { http, clock, allowInsecureHttp } = options;
+    const keyCache = new PublicKeyCache({ http, clock, allowInsecureHttp });
+    this.#verifier = new IdTokenVerifier({ clock, keyCache });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { responseError } from '../http/response-error.js';
+import { checkHttpResponse, responseError } from '../http/response-error.js';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
 import { composeGrantRequest } from './token-grant.js';
 
@@ -23,5 +23,6 @@ export function buildRevokeRequest(url: string, token: string): HttpRequest {
  * server did not know; anything else is an error (a 503 carries Retry-After and is retried).
  */
 export function parseRevokeResponse(response: HttpResponse, url: string): void {
+  checkHttpResponse(response);
   if (response.status !== 200) throw responseError(response, url, 'token revocation');
 }

@@ -20,9 +20,9 @@ export interface Pem {
   der: Uint8Array<ArrayBuffer>;
 }
 
-/** The one PEM block of `text` (literal `\n` sequences allowed), or undefined. */
+/** The one PEM block of `text` (literal `\n` sequences allowed), or undefined (also for non-text). */
 export function readPem(text: string): Pem | undefined {
-  if (text.length > MAX_PEM_LENGTH) return undefined;
+  if (typeof text !== 'string' || text.length > MAX_PEM_LENGTH) return undefined;
   const match = ARMOR.exec(text.replace(/\\n/g, '\n').trim());
   if (!match || match[1] !== match[3]) return undefined;
   try {

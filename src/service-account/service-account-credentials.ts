@@ -12,7 +12,7 @@ import { readCredentialsFile, requireObject } from '../credentials/credentials-f
 import { bytesOf, type SignResult, type SigningCredentials } from '../credentials/signing.js';
 import { apiClientHeader } from '../http/api-client-header.js';
 import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
-import { checkTokenUri } from '../oauth/endpoint-url.js';
+import { checkTokenUri } from '../http/endpoint-url.js';
 import { requestToken } from '../oauth/token-grant.js';
 import { signJwt, type JwtClaims } from '../oauth/jwt.js';
 import { parseServiceAccountKey } from './service-account-key.js';

@@ -61,6 +61,9 @@ export function storageUrlToSign(
   signerEmail: string,
   now = Date.now(),
 ): StorageUrlToSign {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionsError('signed URL options must be an object naming at least bucket');
+  }
   const { accessibleAt, expiresIn } = checkTimes(options, now);
   const method = options.method ?? 'GET';
   if (!METHODS.includes(method)) {

@@ -1,5 +1,5 @@
 import type { Gaxios, GaxiosOptions, GaxiosResponse } from 'gaxios';
-import type { Credentials } from '../credentials/credentials.js';
+import { Credentials } from '../credentials/credentials.js';
 import { InvalidOptionsError } from '../errors.js';
 import { loadGaxios } from '../platform/gaxios.js';
 import { isReplayableBody } from './replayable.js';
@@ -48,6 +48,11 @@ export class AuthorizedClient {
   #gaxios?: Promise<Gaxios>;
 
   constructor(credentials: Credentials, options: AuthorizedClientOptions = {}) {
+    if (!(credentials instanceof Credentials)) {
+      throw new InvalidOptionsError(
+        'AuthorizedClient needs credentials: a Credentials object (e.g. await defaultCredentials())',
+      );
+    }
     const maxRefreshAttempts = options.maxRefreshAttempts ?? 1;
     if (!Number.isInteger(maxRefreshAttempts) || maxRefreshAttempts < 0) {
       throw new InvalidOptionsError(

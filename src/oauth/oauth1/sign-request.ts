@@ -1,4 +1,5 @@
 import { InvalidOptionsError } from '../../errors.js';
+import { checkHttpUrl } from '../../http/send.js';
 import { parseForm, percentEncode } from './encoding.js';
 import {
   signatureBaseString,
@@ -52,6 +53,13 @@ export function signOAuth1Request(
   request: OAuth1RequestToSign,
   params: OAuth1SigningParams,
 ): OAuth1SignedRequest {
+  if (typeof request?.method !== 'string') {
+    throw new InvalidOptionsError('the OAuth 1.0a request needs method: a string such as GET');
+  }
+  checkHttpUrl(request.url, 'the OAuth 1.0a request url');
+  if (typeof params !== 'object' || params === null) {
+    throw new InvalidOptionsError('OAuth 1.0a signing params must be an object');
+  }
   const oauth: [string, string][] = [['oauth_consumer_key', params.consumerKey]];
   if (params.token) oauth.push(['oauth_token', params.token]);
   oauth.push(

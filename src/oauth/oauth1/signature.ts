@@ -1,5 +1,6 @@
+import { createHmac, createSign, KeyObject } from 'node:crypto';
+import { InvalidOptionsError } from '../../errors.js';
 import { checkHttpUrl } from '../../http/send.js';
-import { createHmac, createSign, type KeyObject } from 'node:crypto';
 import { percentEncode } from './encoding.js';
 
 /** The signature methods of RFC 5849 §3.4, plus HMAC-SHA256 (common in practice). */
@@ -30,6 +31,21 @@ export function baseStringUri(url: string | URL): string {
  * `oauth_signature` and `realm` are left out, as the RFC says.
  */
 export function normalizeParameters(params: readonly (readonly [string, string])[]): string {
+  const pairs: unknown = params;
+  if (
+    !Array.isArray(pairs) ||
+    !pairs.every(
+      (pair) =>
+        Array.isArray(pair) &&
+        pair.length === 2 &&
+        typeof pair[0] === 'string' &&
+        typeof pair[1] === 'string',
+    )
+  ) {
+    throw new InvalidOptionsError(
+      'OAuth 1.0a parameters must be an array of [name, value] string pairs',
+    );
+  }
   return params
     .filter(([name]) => name !== 'oauth_signature' && name !== 'realm')
     .map(([name, value]) => [percentEncode(name), percentEncode(value)] as const)
@@ -61,6 +77,7 @@ export function signBaseString(
   baseString: string,
   keys: OAuth1SigningKeys,
 ): string {
+  checkSigningKeys(method, keys);
   const key = `${percentEncode(keys.consumerSecret)}&${percentEncode(keys.tokenSecret ?? '')}`;
   switch (method) {
     case 'PLAINTEXT':
@@ -71,6 +88,30 @@ export function signBaseString(
       return createHmac('sha256', key).update(baseString).digest('base64');
     case 'RSA-SHA1':
       return createSign('RSA-SHA1').update(baseString).sign(keys.rsaPrivateKey!, 'base64');
+  }
+}
+
+const SIGNATURE_METHODS: ReadonlySet<string> = new Set<OAuth1SignatureMethod>([
+  'HMAC-SHA1',
+  'HMAC-SHA256',
+  'RSA-SHA1',
+  'PLAINTEXT',
+]);
+
+function checkSigningKeys(method: OAuth1SignatureMethod, keys: OAuth1SigningKeys): void {
+  if (!SIGNATURE_METHODS.has(method)) {
+    throw new InvalidOptionsError(
+      `OAuth 1.0a signature method must be one of ${[...SIGNATURE_METHODS].join(', ')}`,
+    );
+  }
+  if (typeof keys?.consumerSecret !== 'string') {
+    throw new InvalidOptionsError('OAuth 1.0a signing needs consumerSecret: a string');
+  }
+  if (keys.tokenSecret !== undefined && typeof keys.tokenSecret !== 'string') {
+    throw new InvalidOptionsError('OAuth 1.0a tokenSecret must be a string when given');
+  }
+  if (method === 'RSA-SHA1' && !(keys.rsaPrivateKey instanceof KeyObject)) {
+    throw new InvalidOptionsError('RSA-SHA1 needs rsaPrivateKey: a private KeyObject');
   }
 }
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, randomUUID } from 'node:crypto';
 import { AuthError, InvalidOptionsError } from '../../errors.js';
 import type { SavedAuthorization } from '../authorization.js';
-import { isLoopbackHost } from '../endpoint-url.js';
+import { isLoopbackHost } from '../../http/endpoint-url.js';
 import { cookieKey, openValue, readCookie, sealValue, serializeCookie } from './cookie.js';
 import { MemoryReplayGuard, type ReplayGuard } from './replay-guard.js';
 
