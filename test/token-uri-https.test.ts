@@ -107,6 +107,21 @@ describe('https-only token endpoints for user and service-account credentials', 
     });
   });
 
+  it('still refuses a plain-http tokenUri without the opt-out after accepting it with allowInsecureHttp', () => {
+    const tokenUri = PLAIN;
+    new UserCredentials({
+      clientId: 'c',
+      refreshToken: REFRESH_TOKEN,
+      tokenUri,
+      allowInsecureHttp: true,
+    });
+    refused(
+      () => new UserCredentials({ clientId: 'c', refreshToken: REFRESH_TOKEN, tokenUri }),
+      'tokenUri',
+      [REFRESH_TOKEN],
+    );
+  });
+
   it('still gets tokens from the loopback emulator over plain http (user and service account)', async () => {
     assert.ok(emulator.current.tokenUrl.startsWith('http://127.0.0.1:'));
     const fromUser = UserCredentials.fromJson(emulator.current.authorizedUser);

@@ -18,6 +18,7 @@ export function isLoopbackHost(hostname: string): boolean {
  * against another plain-http host pass `allowInsecureHttp`. Returns the URL as given.
  */
 export function checkEndpointUrl(value: unknown, name: string, allowInsecureHttp = false): string {
+  if (typeof value === 'string' && accepted.has(value)) return value;
   let url: URL;
   try {
     url = new URL(String(value));
@@ -37,8 +38,21 @@ export function checkEndpointUrl(value: unknown, name: string, allowInsecureHttp
       `${name} ${url.protocol === 'http:' ? `http://${url.host}` : url.protocol} is refused: OAuth endpoints must use https (plain http only on 127.0.0.1, localhost or [::1], or with allowInsecureHttp for a test setup)`,
     );
   }
+  // Accepted without the opt-out, a URL passes whatever the caller allows.
+  if (typeof value === 'string' && !allowInsecureHttp) {
+    if (accepted.size >= MAX_ACCEPTED) accepted.clear();
+    accepted.add(value);
+  }
   return String(value);
 }
+
+/**
+ * URLs that passed the check without `allowInsecureHttp`. Credentials built by the thousand share
+ * a handful of token endpoints, and parsing each one again costs more than the rest of a
+ * constructor.
+ */
+const accepted = new Set<string>();
+const MAX_ACCEPTED = 256;
 
 /**
  * Checks a credential's token endpoint when the credential is made, before any connection. Named
