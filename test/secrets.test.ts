@@ -29,6 +29,7 @@ import { gcloudConfigDir } from '../src/adc/well-known-file.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CookieLoginStateStore } from '../src/oauth/web/login-state.js';
 import { RedisTokenCache, type TokenCacheEvent } from '../src/cache/redis-token-cache.js';
+import { checkHttpUrl, describeUrl } from '../src/http/send.js';
 import { closedPort, FAST_HTTP, useEmulator } from './support/emulator.js';
 import { generateTestKey, serviceAccountJson } from './support/keys.js';
 import { assertNoSecrets, everythingShown } from './support/secrets.js';
@@ -76,6 +77,23 @@ function assertNoneShows(errors: readonly [string, unknown][], secrets: readonly
 }
 
 describe('no secret in any error', () => {
+  it('names a URL without its user info or query, keeping an @ in the path', () => {
+    const secret = 'url-password-secret-0123';
+    const error = (() => {
+      try {
+        checkHttpUrl(`ftp://user:${secret}@host.example.test/x?token=${secret}`, 'url');
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    assert.equal((error as AuthError).code, 'ERR_INVALID_OPTIONS');
+    assertNoSecrets(error, [secret]);
+    assert.equal(
+      describeUrl(`https://u:${secret}@iam.example.test/v1/serviceAccounts/a@p.test:signBlob?x=1`),
+      'https://iam.example.test/v1/serviceAccounts/a@p.test:signBlob',
+    );
+  });
+
   const emulator = useEmulator();
   afterEach(() => nock.cleanAll());
 

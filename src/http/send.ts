@@ -11,10 +11,18 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Larger answers are refused before parsing: every body warrant reads is a few kilobytes. */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
-/** The URL without its query string, which may carry a code or token. */
+/**
+ * The URL without its query string, which may carry a code or token, and without user info
+ * (`user:password@`). An `@` later in the path (IAM's `serviceAccounts/name@project…`) stays.
+ */
 export function describeUrl(url: string): string {
   const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
+  const base = q === -1 ? url : url.slice(0, q);
+  const start = base.indexOf('//');
+  if (start === -1) return base;
+  const slash = base.indexOf('/', start + 2);
+  const at = base.lastIndexOf('@', slash === -1 ? base.length : slash);
+  return at < start ? base : `${base.slice(0, start + 2)}${base.slice(at + 1)}`;
 }
 
 /**
