@@ -3,7 +3,7 @@
  * configuration file) authenticates the STS request with mutual TLS, and the subject token is the
  * certificate chain itself, as a JSON array of base64 DER certificates, leaf first.
  */
-import { X509Certificate } from 'node:crypto';
+import { nodeCrypto } from '../platform/node-builtins.js';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -110,7 +110,7 @@ function parseJson(text: string, path: string): Record<string, unknown> | undefi
 
 function derBase64(pem: string, what: string): string {
   try {
-    return new X509Certificate(pem).raw.toString('base64');
+    return new (nodeCrypto().X509Certificate)(pem).raw.toString('base64');
   } catch {
     throw new SubjectTokenError(`${what} is not a PEM certificate`, what);
   }

@@ -3,14 +3,8 @@
  * buffer, UTF-8 checks and node:crypto signature checks. Other runtimes get ./jws-bytes.web.ts.
  */
 import { isUtf8 } from 'node:buffer';
-import {
-  createHash,
-  createHmac,
-  timingSafeEqual,
-  verify,
-  type KeyObject,
-  type VerifyKeyObjectInput,
-} from 'node:crypto';
+import type { KeyObject, VerifyKeyObjectInput } from 'node:crypto';
+import { nodeCrypto } from '../platform/node-builtins.js';
 import { hashBits } from './algorithms.js';
 import type { VerificationKey } from './key-set.js';
 
@@ -56,13 +50,19 @@ export class JwsBytes {
     const { algorithm } = key;
     try {
       if (algorithm.startsWith('HS')) {
-        const mac = createHmac(`sha${hashBits(algorithm)}`, key.verifyKey as KeyObject)
+        const mac = nodeCrypto()
+          .createHmac(`sha${hashBits(algorithm)}`, key.verifyKey as KeyObject)
           .update(data)
           .digest();
-        return mac.length === signature.length && timingSafeEqual(mac, signature);
+        return mac.length === signature.length && nodeCrypto().timingSafeEqual(mac, signature);
       }
       const digest = algorithm === 'EdDSA' ? null : `sha${hashBits(algorithm)}`;
-      return verify(digest, data, key.verifyKey as KeyObject | VerifyKeyObjectInput, signature);
+      return nodeCrypto().verify(
+        digest,
+        data,
+        key.verifyKey as KeyObject | VerifyKeyObjectInput,
+        signature,
+      );
     } catch {
       return false;
     }
@@ -74,7 +74,7 @@ export class JwsBytes {
    */
   halfHash(algorithm: VerificationKey['algorithm'], text: string): string | Promise<string> {
     const bits = hashBits(algorithm);
-    const digest = createHash(`sha${bits}`).update(text).digest();
+    const digest = nodeCrypto().createHash(`sha${bits}`).update(text).digest();
     return digest.subarray(0, bits / 16).toString('base64url');
   }
 

@@ -2,13 +2,8 @@
  * Keys parsed into node:crypto KeyObjects, on Node. Other runtimes get ./public-key.web.ts
  * (WebCrypto). A key ID tokens may not use (see ./algorithms.ts) comes back undefined.
  */
-import {
-  constants,
-  createPublicKey,
-  createSecretKey,
-  type JsonWebKey,
-  type KeyObject,
-} from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../platform/node-builtins.js';
 import { keyAlgorithmFor, type JwsAlgorithm, type PublicKeyShape } from './algorithms.js';
 import type { PublicJwk, VerificationKey } from './key-set.js';
 
@@ -26,7 +21,7 @@ export function importJwk(
 ): VerificationKey | undefined | Promise<VerificationKey | undefined> {
   return verificationKey(
     kid,
-    () => createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }),
+    () => nodeCrypto().createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }),
     declaredAlg,
   );
 }
@@ -36,7 +31,7 @@ export function importPem(
   kid: string,
   pem: string,
 ): VerificationKey | undefined | Promise<VerificationKey | undefined> {
-  return verificationKey(kid, () => createPublicKey(pem), undefined);
+  return verificationKey(kid, () => nodeCrypto().createPublicKey(pem), undefined);
 }
 
 /** The client secret as the key of an HMAC-signed (`HS*`) ID token. */
@@ -44,7 +39,11 @@ export function importSecret(
   secret: string,
   algorithm: JwsAlgorithm,
 ): VerificationKey | Promise<VerificationKey> {
-  return { kid: '', algorithm, verifyKey: createSecretKey(new TextEncoder().encode(secret)) };
+  return {
+    kid: '',
+    algorithm,
+    verifyKey: nodeCrypto().createSecretKey(new TextEncoder().encode(secret)),
+  };
 }
 
 function verificationKey(
@@ -71,6 +70,7 @@ function verificationKey(
     return { kid, algorithm, verifyKey: { key, dsaEncoding: 'ieee-p1363' } };
   }
   if (algorithm.startsWith('PS')) {
+    const { constants } = nodeCrypto();
     const pss = {
       padding: constants.RSA_PKCS1_PSS_PADDING,
       saltLength: constants.RSA_PSS_SALTLEN_DIGEST,

@@ -1,4 +1,5 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { nodeNet } from '../platform/node-builtins.js';
 import { hostAddress } from './hosts.js';
 import { isMetadataResponse } from './metadata-request.js';
 import { buildProbeRequest, parseResponseHead } from './probe-http.js';
@@ -116,7 +117,7 @@ class HostAttempt {
     try {
       const address = hostAddress(host);
       this.#hostHeader = address.hostHeader;
-      this.#socket = connect({ host: address.hostname, port: address.port });
+      this.#socket = nodeNet().connect({ host: address.hostname, port: address.port });
     } catch {
       this.#settle(false, 'not a host[:port] a connection can be made to');
       return;

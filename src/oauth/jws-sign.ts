@@ -2,7 +2,8 @@
  * JWS signatures with node:crypto, on Node: the one place a local key or a client secret signs.
  * Other runtimes get ./jws-sign.web.ts (HMAC on WebCrypto).
  */
-import { constants, createHmac, sign, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../platform/node-builtins.js';
 
 /** A private KeyObject (RS*, PS*, ES*, EdDSA), or the bytes of a client secret (HS*). */
 export type JwsSigningKey = KeyObject | Uint8Array;
@@ -16,20 +17,21 @@ export function jwsSign(
   const hash = `sha${algorithm.slice(2)}`;
   switch (algorithm.slice(0, 2)) {
     case 'HS':
-      return createHmac(hash, key as Uint8Array)
+      return nodeCrypto()
+        .createHmac(hash, key as Uint8Array)
         .update(data)
         .digest();
     case 'ES':
-      return sign(hash, data, { key: key as KeyObject, dsaEncoding: 'ieee-p1363' });
+      return nodeCrypto().sign(hash, data, { key: key as KeyObject, dsaEncoding: 'ieee-p1363' });
     case 'PS':
-      return sign(hash, data, {
+      return nodeCrypto().sign(hash, data, {
         key: key as KeyObject,
-        padding: constants.RSA_PKCS1_PSS_PADDING,
-        saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+        padding: nodeCrypto().constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: nodeCrypto().constants.RSA_PSS_SALTLEN_DIGEST,
       });
     case 'Ed':
-      return sign(null, data, key as KeyObject);
+      return nodeCrypto().sign(null, data, key as KeyObject);
     default:
-      return sign(hash, data, key as KeyObject);
+      return nodeCrypto().sign(hash, data, key as KeyObject);
   }
 }

@@ -1,4 +1,5 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../platform/node-builtins.js';
 import { parsePrivateKey } from './signer.js';
 
 /**
@@ -16,7 +17,7 @@ export class PrivateKeyCache {
 
   /** The parsed key for `pem`; an unparseable PEM throws `ERR_INVALID_CREDENTIALS` naming `source`. */
   get(pem: string, source: string): KeyObject {
-    const id = createHash('sha256').update(pem).digest('base64url');
+    const id = nodeCrypto().createHash('sha256').update(pem).digest('base64url');
     let key = this.#keys.get(id);
     if (!key) {
       key = parsePrivateKey(pem, source);

@@ -1,4 +1,5 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../platform/node-builtins.js';
 import { InvalidCredentialsError } from '../errors.js';
 import type { JwsSigner } from '../oauth/jwt.js';
 import { jwsSign } from '../oauth/jws-sign.js';
@@ -48,7 +49,7 @@ export function parsePrivateKey(key: string | KeyObject, source: string): KeyObj
   // Keys pasted through environment variables often arrive with literal "\n" sequences.
   const pem = key.includes('\\n') && !key.includes('\n') ? key.replace(/\\n/g, '\n') : key;
   try {
-    return createPrivateKey(pem);
+    return nodeCrypto().createPrivateKey(pem);
   } catch {
     throw new InvalidCredentialsError(
       `${source}: field private_key is not a PEM private key (download a new JSON key)`,

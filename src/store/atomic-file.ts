@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../platform/node-builtins.js';
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -32,7 +32,7 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
 export function tempPath(path: string): string {
   return join(
     dirname(path),
-    `.${basename(path)}.${process.pid}.${randomBytes(6).toString('base64url')}.tmp`,
+    `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(6).toString('base64url')}.tmp`,
   );
 }
 

@@ -1,4 +1,5 @@
-import { randomBytes, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../../platform/node-builtins.js';
 import { AuthError, InvalidOptionsError } from '../../errors.js';
 import { exchange } from '../../http/exchange.js';
 import type { HttpOptions } from '../../http/types.js';
@@ -110,7 +111,7 @@ export class OAuth1Client {
       signatureMethod: options.signatureMethod ?? 'HMAC-SHA1',
       signatureType: options.signatureType ?? 'header',
       realm: options.realm,
-      nonce: options.nonce ? options.nonce() : randomBytes(16).toString('hex'),
+      nonce: options.nonce ? options.nonce() : nodeCrypto().randomBytes(16).toString('hex'),
       timestamp: Math.floor((options.clock ? options.clock() : Date.now()) / 1000),
       includeVersion: options.includeVersion ?? true,
       extra,

@@ -1,4 +1,5 @@
-import { createHmac, createSign, KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../../platform/node-builtins.js';
 import { InvalidOptionsError } from '../../errors.js';
 import { checkHttpUrl } from '../../http/send.js';
 import { percentEncode } from './encoding.js';
@@ -83,11 +84,14 @@ export function signBaseString(
     case 'PLAINTEXT':
       return key;
     case 'HMAC-SHA1':
-      return createHmac('sha1', key).update(baseString).digest('base64');
+      return nodeCrypto().createHmac('sha1', key).update(baseString).digest('base64');
     case 'HMAC-SHA256':
-      return createHmac('sha256', key).update(baseString).digest('base64');
+      return nodeCrypto().createHmac('sha256', key).update(baseString).digest('base64');
     case 'RSA-SHA1':
-      return createSign('RSA-SHA1').update(baseString).sign(keys.rsaPrivateKey!, 'base64');
+      return nodeCrypto()
+        .createSign('RSA-SHA1')
+        .update(baseString)
+        .sign(keys.rsaPrivateKey!, 'base64');
   }
 }
 
@@ -110,7 +114,7 @@ function checkSigningKeys(method: OAuth1SignatureMethod, keys: OAuth1SigningKeys
   if (keys.tokenSecret !== undefined && typeof keys.tokenSecret !== 'string') {
     throw new InvalidOptionsError('OAuth 1.0a tokenSecret must be a string when given');
   }
-  if (method === 'RSA-SHA1' && !(keys.rsaPrivateKey instanceof KeyObject)) {
+  if (method === 'RSA-SHA1' && !(keys.rsaPrivateKey instanceof nodeCrypto().KeyObject)) {
     throw new InvalidOptionsError('RSA-SHA1 needs rsaPrivateKey: a private KeyObject');
   }
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../platform/node-builtins.js';
 import { InvalidOptionsError } from '../../errors.js';
 
 /** The shortest cookie secret accepted, in bytes: 256 bits of key material. */
@@ -29,7 +29,7 @@ export function cookieKey(secret: string | Buffer | undefined): Buffer {
     );
   }
   return Buffer.from(
-    hkdfSync('sha256', bytes, 'warrant login cookie', `${VERSION} aes-256-gcm`, 32),
+    nodeCrypto().hkdfSync('sha256', bytes, 'warrant login cookie', `${VERSION} aes-256-gcm`, 32),
   );
 }
 
@@ -38,8 +38,8 @@ export function cookieKey(secret: string | Buffer | undefined): Buffer {
  * so nobody who sees the cookie reads it, and a value moved to another cookie name does not open.
  */
 export function sealValue(value: Record<string, unknown>, key: Buffer, name: string): string {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(name));
+  const iv = nodeCrypto().randomBytes(IV_BYTES);
+  const cipher = nodeCrypto().createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(name));
   const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
   return `${VERSION}.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
 }
@@ -54,7 +54,11 @@ export function openValue(
   const sealed = Buffer.from(text.slice(VERSION.length + 1), 'base64url');
   if (sealed.length < IV_BYTES + TAG_BYTES) return undefined;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
+    const decipher = nodeCrypto().createDecipheriv(
+      'aes-256-gcm',
+      key,
+      sealed.subarray(0, IV_BYTES),
+    );
     decipher.setAAD(Buffer.from(name));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
     const plain = Buffer.concat([

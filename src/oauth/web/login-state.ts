@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createHash, randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../../platform/node-builtins.js';
 import { AuthError, InvalidOptionsError } from '../../errors.js';
 import type { SavedAuthorization } from '../authorization.js';
 import { isLoopbackHost } from '../../http/endpoint-url.js';
@@ -132,7 +132,7 @@ export class CookieLoginStateStore implements LoginStateStore {
       v: state.codeVerifier,
       r: state.redirectUri,
       p: this.#provider,
-      j: randomUUID(),
+      j: nodeCrypto().randomUUID(),
       e: Math.floor(this.#clock() / 1000) + this.#maxAgeSec,
     };
     const value = sealValue({ ...payload }, this.#key, name);
@@ -161,7 +161,7 @@ export class CookieLoginStateStore implements LoginStateStore {
   }
 
   #cookieName(state: string, secure: boolean): string {
-    const id = createHash('sha256').update(state).digest('base64url').slice(0, 16);
+    const id = nodeCrypto().createHash('sha256').update(state).digest('base64url').slice(0, 16);
     return `${secure ? HOST_PREFIX : ''}${this.#name}.${id}`;
   }
 
