@@ -229,8 +229,10 @@ describe('web login handlers against oidc-provider', () => {
     }
   });
 
-  it('refuses to emit a login cookie over 4096 bytes and names the fix (no Set-Cookie sent)', async () => {
+  it('refuses to emit a login cookie over 4096 bytes and names the fix (no Set-Cookie sent, 500: our options, not the provider)', async () => {
     const response = await fetch(`${nodeApp}/huge-login`, { redirect: 'manual' });
+    assert.equal(response.status, 500);
+    assert.equal(await response.text(), 'Login failed: internal error.\n');
     assert.equal(response.headers.getSetCookie().length, 0);
     assert.equal(response.headers.get('location'), null);
     const error = assertAuthError(errors.at(-1), 'ERR_INVALID_OPTIONS', [COOKIE_SECRET]);

@@ -42,8 +42,9 @@ export type CallbackHandlerOptions = LoginStateOptions & {
   onSuccess?: (req: IncomingMessage, res: ServerResponse, result: LoginResult) => unknown;
   /**
    * Called with a typed error (a forged, replayed or expired login cookie is a
-   * `LoginStateError`). Default: a plain-text page, 400 for a bad login, 502 when the provider
-   * failed, that shows the error code and never a token or secret.
+   * `LoginStateError`). Default: a plain-text page, 400 for a bad login, 500 for this server's
+   * own options (e.g. a login cookie over 4096 bytes), 502 when the provider failed, that shows
+   * the error code and never a token or secret.
    */
   onError?: LoginErrorHandler;
 };
@@ -155,14 +156,18 @@ const BAD_LOGIN = new Set([
   'ERR_ID_TOKEN_KEY_NOT_FOUND',
 ]);
 
+/** Errors of this server's own making: its options, or a Node-only feature used elsewhere. */
+const SERVER_FAULT = new Set(['ERR_INVALID_OPTIONS', 'ERR_NODE_ONLY']);
+
 /**
  * The default `onError`: a plain-text page naming only the error code (400 for a bad or
- * refused login, 502 when the provider failed, 500 otherwise). Messages stay out of the page;
+ * refused login, 500 for this server's own options, 502 when the provider failed, 500 otherwise). Messages stay out of the page;
  * log them from your own `onError`, then call this.
  */
 export function loginErrorPage(error: unknown, _req: IncomingMessage, res: ServerResponse): void {
   const code = error instanceof AuthError ? error.code : undefined;
-  const status = code === undefined ? 500 : BAD_LOGIN.has(code) ? 400 : 502;
+  const status =
+    code === undefined || SERVER_FAULT.has(code) ? 500 : BAD_LOGIN.has(code) ? 400 : 502;
   const text =
     status === 400
       ? `Login failed (${code}). Please start the login again.\n`
