@@ -61,6 +61,8 @@ const nodeBuild = {
   // names stay (checked below) and the source maps still lead to src/*.ts.
   minifyWhitespace: true,
   minifySyntax: true,
+  // An uncaught error prints its source line: keep that a line, not the whole bundle.
+  lineLimit: 160,
   platform: 'node',
   target: 'node20',
   packages: 'external',
@@ -160,7 +162,9 @@ for (const file of ['core.js', ...Object.keys(SATELLITES).map((name) => `${name}
   const path = join(out, file);
   const code = await readFile(path, 'utf8');
   const renamed = [];
-  for (const [, outer, inner] of code.matchAll(/\b([\w$]+)=class\b(?: (?!extends\b)([\w$]+))?/g)) {
+  for (const [, outer, inner] of code.matchAll(
+    /\b([\w$]+)=\s*class\b(?:\s+(?!extends\b)([\w$]+))?/g,
+  )) {
     if (!sourceClasses.has(outer)) {
       throw new Error(
         `dist/bundle/${file}: class ${outer} was renamed by bundling; rename one of the clashing classes in src`,

@@ -1,22 +1,23 @@
 /**
- * Fresh process: loads a service-account key file and gets the first request headers (one token
- * mint from the emulator). Prints the milliseconds since process start at which the headers were
- * ready. Usage: node first-token.js <warrant|gal> <keyFile> <tokenUrl>
+ * Fresh process: Application Default Credentials from a service-account key file named by
+ * GOOGLE_APPLICATION_CREDENTIALS (set by the parent), the way both libraries' READMEs start,
+ * then the first request headers (one token mint from the emulator). Prints the milliseconds
+ * since process start at which the headers were ready.
+ * Usage: GOOGLE_APPLICATION_CREDENTIALS=key.json node first-token.js <warrant|gal> <tokenUrl>
  */
 import { CLOUD_PLATFORM, galJwtOptions } from '../gal.js';
 
-const [lib, keyFile, tokenUrl] = process.argv.slice(2);
+const [lib, tokenUrl] = process.argv.slice(2);
 
 async function firstHeaders(): Promise<Headers> {
   if (lib === 'warrant') {
-    const { loadCredentialsFile } = await import('warrant');
-    const credentials = await loadCredentialsFile(keyFile, { scopes: [CLOUD_PLATFORM] });
+    const { defaultCredentials } = await import('warrant');
+    const { credentials } = await defaultCredentials({ scopes: [CLOUD_PLATFORM] });
     return credentials.getRequestHeaders();
   }
   if (lib === 'gal') {
     const { GoogleAuth } = await import('google-auth-library');
     const auth = new GoogleAuth({
-      keyFile,
       scopes: [CLOUD_PLATFORM],
       clientOptions: galJwtOptions(tokenUrl),
     });

@@ -145,7 +145,8 @@ type FirstTokenRun = 'empty' | 'warrant' | 'gal';
 const EMPTY_SCRIPT = 'process.stdout.write(JSON.stringify({ ms: performance.now() }))';
 
 /**
- * First token, spawn to exit: a fresh `node` loads the key file, gets the first request headers
+ * First token, spawn to exit: a fresh `node` finds the key file through Application Default
+ * Credentials (GOOGLE_APPLICATION_CREDENTIALS), gets the first request headers
  * (one token mint, checked on the emulator) and exits; the wall time the parent sees, less that
  * of an empty `node -e` run interleaved with them. Also, token in hand → exit: the wall time
  * less the child's own clock at the token, less the empty run's wall time beyond its own clock
@@ -187,8 +188,8 @@ async function firstTokenOn(node: string, context: BenchContext): Promise<Row[]>
       const hitsBefore = (await emulator.hits()).token;
       const run = await runChild<FirstTokenOutput>(
         script,
-        [what, context.keyFile, emulator.tokenUrl],
-        context.childEnv(),
+        [what, emulator.tokenUrl],
+        context.childEnv({ GOOGLE_APPLICATION_CREDENTIALS: context.keyFile }),
         CHILD_TIMEOUT_MS,
         node,
       );
