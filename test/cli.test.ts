@@ -156,6 +156,27 @@ describe('warrant CLI (in process)', () => {
     assert.ok(!result.stdout.includes('ya29.'));
   });
 
+  it('prints a cloud-platform token for a service-account key found by ADC, as gcloud does, or the --scopes asked for', async () => {
+    const keyFile = join(root, 'sa-key.json');
+    await writeFile(keyFile, JSON.stringify(emulator.current.serviceAccountKey));
+    const adcEnv = { ...env, GOOGLE_APPLICATION_CREDENTIALS: keyFile };
+    const scopesOf = async (argv: string[]) => {
+      const printed = await runInProcess(argv, adcEnv);
+      assert.equal(printed.code, 0, printed.stderr);
+      const echo = await fetch(emulator.current.echoUrl, {
+        headers: { authorization: `Bearer ${printed.stdout.trim()}` },
+      });
+      return ((await echo.json()) as { scopes: string[] }).scopes;
+    };
+    assert.deepEqual(await scopesOf(['print-access-token']), [
+      'https://www.googleapis.com/auth/cloud-platform',
+    ]);
+    assert.deepEqual(await scopesOf(['print-access-token', '--scopes', 'openid,email']), [
+      'openid',
+      'email',
+    ]);
+  });
+
   it('revokes the login and forgets it; a second revoke says there is none', async () => {
     await login();
     const token = (await runInProcess(['print-access-token'], env)).stdout.trim();

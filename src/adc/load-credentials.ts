@@ -1,4 +1,5 @@
 import { InvalidCredentialsError } from '../errors.js';
+import { CLOUD_PLATFORM_SCOPE } from '../oauth/google-endpoints.js';
 import { ServiceAccountCredentials } from '../service-account/service-account-credentials.js';
 import type { Credentials, CredentialsOptions } from '../credentials/credentials.js';
 import {
@@ -65,8 +66,6 @@ export function credentialsFromJson(
   return factory(object, { ...options, source });
 }
 
-const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
-
 /** The file's own settings, then `options`; the source is built through this same table. */
 function impersonatedFromJson(
   json: CredentialsJson,
@@ -76,7 +75,7 @@ function impersonatedFromJson(
   const file = parseImpersonatedServiceAccountFile(json, source);
   const sourceCredentials = credentialsFromJson(file.sourceJson, {
     source: `${source} source_credentials`,
-    scopes: [CLOUD_PLATFORM],
+    scopes: [CLOUD_PLATFORM_SCOPE],
     http: options.http,
     clock: options.clock,
   });

@@ -1,6 +1,7 @@
 import type { Credentials } from '../credentials/credentials.js';
 import type { UserCredentials } from '../credentials/user-credentials.js';
 import { DefaultCredentialsResolver } from '../adc/default-credentials.js';
+import { CLOUD_PLATFORM_SCOPE } from '../oauth/google-endpoints.js';
 import { bindToStore, loadUserCredentials, type StoreBinding } from '../store/bind-to-store.js';
 import { FileTokenStore } from '../store/file-token-store.js';
 import type { CliIo } from './io.js';
@@ -48,6 +49,10 @@ export async function currentCredentials(
     platform: io.platform,
   });
   const { credentials } = await resolver.resolve({ scopes: options.scopes });
+  // As gcloud does: a service account's access token is for cloud-platform unless asked otherwise.
+  if (credentials.type === 'service_account' && credentials.scopes.length === 0) {
+    return { credentials: credentials.withScopes([CLOUD_PLATFORM_SCOPE]), store };
+  }
   return { credentials, store };
 }
 

@@ -1,4 +1,5 @@
 import { InvalidOptionsError, TokenResponseError } from '../errors.js';
+import { CLOUD_PLATFORM_SCOPE } from '../oauth/google-endpoints.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
 import {
   callIam,
@@ -10,7 +11,6 @@ import {
 } from './iam-credentials.js';
 import { bytesOf, type SignResult, type SigningCredentials } from './signing.js';
 
-const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
 /** One hour, IAM's default. */
 export const DEFAULT_IMPERSONATION_LIFETIME_SEC = 3600;
 /** Twelve hours: IAM's ceiling, reachable once an organization policy allows it. */
@@ -152,7 +152,7 @@ export class ImpersonatedCredentials
 
   protected override async fetchToken(): Promise<TokenResult> {
     const call = await this.#call();
-    const scopes = this.scopes.length > 0 ? this.scopes : [CLOUD_PLATFORM];
+    const scopes = this.scopes.length > 0 ? this.scopes : [CLOUD_PLATFORM_SCOPE];
     const lifetime = this.options.lifetime ?? DEFAULT_IMPERSONATION_LIFETIME_SEC;
     const json = await callIam(
       call,

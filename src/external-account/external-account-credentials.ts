@@ -19,7 +19,8 @@ import {
   type ExternalAccountOptions,
 } from './config.js';
 import { nodeSubjectTokenSource, type NodeSubjectTokenSource } from './node-sources.js';
-import { CLOUD_PLATFORM_SCOPE, introspectStsToken, stsTokenUrl } from '../oauth/sts.js';
+import { CLOUD_PLATFORM_SCOPE } from '../oauth/google-endpoints.js';
+import { introspectStsToken, stsTokenUrl } from '../oauth/sts.js';
 import type { SubjectTokenSupplier } from './subject-token.js';
 import { UrlSubjectTokenSource } from './url-source.js';
 

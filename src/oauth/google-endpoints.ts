@@ -8,5 +8,7 @@ export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 export const GOOGLE_REVOKE_URL = 'https://oauth2.googleapis.com/revoke';
 /** Where an access token is described (scopes, lifetime, user). */
 export const GOOGLE_TOKEN_INFO_URL = 'https://oauth2.googleapis.com/tokeninfo';
+/** The scope of most Google Cloud APIs: the default where a token needs a scope and none was given. */
+export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 /** Where a device (input-limited) login starts, RFC 8628. */
 export const GOOGLE_DEVICE_AUTHORIZATION_URL = 'https://oauth2.googleapis.com/device/code';

@@ -9,8 +9,6 @@ import {
 import type { BasicClient } from './token-exchange.js';
 import { sendGrant } from './token-grant.js';
 
-export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
-
 /** STS's token endpoint in a universe. */
 export function stsTokenUrl(universeDomain: string): string {
   return `https://sts.${universeDomain}/v1/token`;
