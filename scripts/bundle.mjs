@@ -39,6 +39,8 @@ const SATELLITES = {
   testing: { entry: 'testing/index.js', owns: 'testing/' },
   // Imported on the first request, so that `import('warrant')` does not load node:http.
   'node-wire': { entry: 'http/node-wire.js', owns: 'http/node-wire.js' },
+  // The `warrant` command: a short process, so its start-up is most of what a user waits for.
+  cli: { entry: 'cli/main.js', owns: 'cli/' },
 };
 const satelliteEntries = Object.fromEntries(
   Object.entries(SATELLITES).map(([name, { entry }]) => [name, join(src, entry)]),
@@ -47,6 +49,10 @@ const owned = (file) =>
   Object.values(SATELLITES).some(({ owns }) =>
     relative(src, file).split(sep).join('/').startsWith(owns),
   );
+
+/** The satellite whose entry `file` is, if it is one: imported as `./<name>.js`, never bundled. */
+const satelliteAt = (file) =>
+  Object.keys(satelliteEntries).find((name) => satelliteEntries[name] === file);
 
 /** The dist/src module a relative import from a satellite leaves it for, if it does. */
 function linkedModule({ path, resolveDir }) {
@@ -81,6 +87,11 @@ await build({
       name: 'find-linked-modules',
       setup(find) {
         find.onResolve({ filter: /^\./ }, (args) => {
+          const other =
+            args.kind === 'entry-point'
+              ? undefined
+              : satelliteAt(resolve(args.resolveDir, args.path));
+          if (other !== undefined) return { path: `./${other}.js`, external: true };
           const file = linkedModule(args);
           if (file === undefined) return undefined;
           if (!linked.has(file)) linked.set(file, `__m${linked.size}`);
@@ -106,8 +117,7 @@ await build({
       name: 'satellites-stay-out',
       setup(core) {
         core.onResolve({ filter: /^\./ }, ({ path, resolveDir }) => {
-          const file = resolve(resolveDir, path);
-          const name = Object.keys(satelliteEntries).find((n) => satelliteEntries[n] === file);
+          const name = satelliteAt(resolve(resolveDir, path));
           return name === undefined ? undefined : { path: `./${name}.js`, external: true };
         });
       },
@@ -127,6 +137,11 @@ await build({
       setup(link) {
         link.onResolve({ filter: /^\./ }, (args) => {
           if (args.namespace === 'core-link') return { path: './core.js', external: true };
+          const other =
+            args.kind === 'entry-point'
+              ? undefined
+              : satelliteAt(resolve(args.resolveDir, args.path));
+          if (other !== undefined) return { path: `./${other}.js`, external: true };
           const file = linkedModule(args);
           return file === undefined
             ? undefined

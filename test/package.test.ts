@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import semver from 'semver';
+import { startEmulator } from '../src/testing/index.js';
 import { userProject } from './support/edge-runtimes.js';
 
 const run = promisify(execFile);
@@ -72,6 +76,7 @@ describe('the published package', () => {
       cache: 'src/cache/',
       testing: 'src/testing/',
       'node-wire': 'src/http/node-wire.ts',
+      cli: 'src/cli/',
     };
     for (const [satellite, folder] of Object.entries(own)) {
       const { sources } = JSON.parse(bundle(`${satellite}.js.map`)) as { sources: string[] };
@@ -81,6 +86,31 @@ describe('the published package', () => {
         sources.some((s) => s.startsWith('core-link:')),
         `${satellite}.js reaches core.js`,
       );
+    }
+  });
+
+  it('runs the bundled warrant command: --version, and print-access-token through ADC', async () => {
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
+      version: string;
+      bin: { warrant: string };
+    };
+    assert.equal(pkg.bin.warrant, './dist/bundle/cli.js');
+    const bin = `${root}${pkg.bin.warrant.slice(2)}`;
+    const version = await run(process.execPath, [bin, '--version'], { cwd: root });
+    assert.equal(version.stdout, `${pkg.version}\n`);
+    const emulator = await startEmulator();
+    const dir = await mkdtemp(join(tmpdir(), 'warrant-bin-'));
+    try {
+      const keyFile = join(dir, 'key.json');
+      await writeFile(keyFile, JSON.stringify(emulator.serviceAccountKey));
+      const printed = await run(process.execPath, [bin, 'print-access-token'], {
+        env: { PATH: process.env.PATH, HOME: dir, GOOGLE_APPLICATION_CREDENTIALS: keyFile },
+      });
+      assert.match(printed.stdout, /^ya29\.[\w.-]+\n$/);
+      assert.equal(emulator.hits.token, 1);
+    } finally {
+      await emulator.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { CLOUD_PLATFORM, preview, runNode, type Step } from '../tour.js';
 
 /** The built `warrant` command (package.json "bin"), next to this demo in dist/. */
-const WARRANT = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const WARRANT = fileURLToPath(new URL('../../bundle/cli.js', import.meta.url));
 
 export const cli: Step = {
   title: 'The warrant command: tokens for scripts and curl',
