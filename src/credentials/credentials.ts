@@ -77,8 +77,8 @@ type TokensListener = (tokens: TokensEvent) => void;
 
 /**
  * Self-signed JWTs kept per audience (API origin): a process talking to up to this many origins
- * signs each once per token lifetime. A slot holds one ~1 KB JWT and its headers, so the bound
- * is ~15 MB per credentials object at worst (bench: self-signed JWT memory).
+ * signs each once per token lifetime. A slot holds one ~0.7 KB JWT and its headers, ~2 KB in
+ * all, so the bound is ~20 MB per credentials object at worst (bench: self-signed JWT memory).
  */
 export const AUDIENCE_SLOTS = 10_000;
 const FAILED_REFRESH_COOLDOWN_MS = 10_000;
