@@ -253,6 +253,44 @@ describe('Credentials token lifecycle', () => {
     assert.equal(script.fetches, AUDIENCE_SLOTS + 2, 'past the bound, the least recent is dropped');
   });
 
+  it(`re-fetches each of ${AUDIENCE_SLOTS} audiences in rotation once when its token nears expiry, not before`, async () => {
+    const { clock, script, credentials } = setup({ lifetimeSec: 3600 });
+    const audiences = Array.from({ length: AUDIENCE_SLOTS }, (_, i) => `aud:https://api${i}.test/`);
+    const tokens = async () => {
+      const seen = [];
+      for (const audience of audiences) {
+        seen.push((await credentials.getRequestHeaders(audience)).get('authorization'));
+      }
+      return seen;
+    };
+    const first = await tokens();
+    clock.advance(3600 - 301);
+    assert.deepEqual(await tokens(), first, 'outside the margin, every audience keeps its token');
+    assert.equal(script.fetches, AUDIENCE_SLOTS);
+    clock.advance(2);
+    const second = await tokens();
+    assert.equal(script.fetches, 2 * AUDIENCE_SLOTS);
+    assert.ok(second.every((token, i) => token !== first[i]));
+    assert.deepEqual(await tokens(), second);
+    assert.equal(script.fetches, 2 * AUDIENCE_SLOTS, 'one re-fetch per audience per lifetime');
+  });
+
+  it('serves the new token in its headers once refresh() or a 401 replaces a valid one', async () => {
+    const { credentials } = setup();
+    assert.equal((await credentials.getRequestHeaders()).get('authorization'), 'Bearer token-1');
+    await credentials.refresh();
+    assert.equal((await credentials.getRequestHeaders()).get('authorization'), 'Bearer token-2');
+    assert.equal(
+      (await credentials.getRequestHeaders('aud:one')).get('authorization'),
+      'Bearer token-3',
+    );
+    credentials.invalidate('aud:one', 'token-3');
+    assert.equal(
+      (await credentials.getRequestHeaders('aud:one')).get('authorization'),
+      'Bearer token-4',
+    );
+  });
+
   it('invalidate() with a stale token is a no-op, with the current one forces a refresh', async () => {
     const { script, credentials } = setup();
     await credentials.getAccessToken();

@@ -2,43 +2,61 @@ import assert from 'node:assert/strict';
 import { RecentlyUsedMap } from '../src/recently-used-map.js';
 import { audienceOf } from '../src/service-account/audience.js';
 
+interface Held {
+  n: number;
+  recentlyUsed: boolean;
+}
+const held = (n: number): Held => ({ n, recentlyUsed: false });
+
 describe('RecentlyUsedMap', () => {
   it('never holds more than max entries, dropping the oldest unused one first', () => {
-    const map = new RecentlyUsedMap<string, number>(3);
-    for (const [i, key] of ['a', 'b', 'c', 'd', 'e'].entries()) map.set(key, i);
+    const map = new RecentlyUsedMap<string, Held>(3);
+    for (const [i, key] of ['a', 'b', 'c', 'd', 'e'].entries()) map.set(key, held(i));
     assert.equal(map.size, 3);
     assert.deepEqual(
-      ['a', 'b', 'c', 'd', 'e'].map((key) => map.get(key)),
+      ['a', 'b', 'c', 'd', 'e'].map((key) => map.get(key)?.n),
       [undefined, undefined, 2, 3, 4],
     );
   });
 
   it('keeps an entry read since the last eviction and drops an unread older one instead', () => {
-    const map = new RecentlyUsedMap<string, number>(3);
-    map.set('a', 1);
-    map.set('b', 2);
-    map.set('c', 3);
-    assert.equal(map.get('a'), 1);
-    map.set('d', 4);
+    const map = new RecentlyUsedMap<string, Held>(3);
+    map.set('a', held(1));
+    map.set('b', held(2));
+    map.set('c', held(3));
+    assert.equal(map.get('a')?.n, 1);
+    map.set('d', held(4));
     assert.equal(map.get('b'), undefined);
-    assert.equal(map.get('a'), 1);
+    assert.equal(map.get('a')?.n, 1);
     assert.equal(map.size, 3);
   });
 
   it('evicts even when every entry was read, after one pass that clears the marks', () => {
-    const map = new RecentlyUsedMap<number, number>(100);
-    for (let i = 0; i < 100; i++) map.set(i, i);
+    const map = new RecentlyUsedMap<number, Held>(100);
+    for (let i = 0; i < 100; i++) map.set(i, held(i));
     for (let i = 0; i < 100; i++) map.get(i);
-    map.set(100, 100);
+    map.set(100, held(100));
     assert.equal(map.size, 100);
     assert.equal(map.get(0), undefined);
-    assert.equal(map.get(100), 100);
+    assert.equal(map.get(100)?.n, 100);
+  });
+
+  it('replaces the value of a key it holds in place, counting the write as a use', () => {
+    const map = new RecentlyUsedMap<string, Held>(2);
+    map.set('a', held(1));
+    map.set('b', held(2));
+    map.set('a', held(10));
+    map.set('c', held(3));
+    assert.deepEqual(
+      ['a', 'b', 'c'].map((key) => map.get(key)?.n),
+      [10, undefined, 3],
+    );
   });
 
   it('stays bounded over a rotation of 10 times its size', () => {
-    const map = new RecentlyUsedMap<number, number>(1_000);
+    const map = new RecentlyUsedMap<number, Held>(1_000);
     for (let i = 0; i < 10_000; i++) {
-      if (map.get(i % 1_500) === undefined) map.set(i % 1_500, i);
+      if (map.get(i % 1_500) === undefined) map.set(i % 1_500, held(i));
       assert.ok(map.size <= 1_000);
     }
   });
@@ -58,6 +76,7 @@ describe('audienceOf (the self-signed JWT audience of a request URL)', () => {
     asTheUrlStandardSays([
       'https://pubsub.googleapis.com/v1/projects/p/topics',
       'https://storage.googleapis.com',
+      'https://storage.googleapis.com/',
       'https://storage.googleapis.com?x=1',
       'https://storage.googleapis.com#f',
       'http://api-1.example.test/x',
@@ -78,6 +97,8 @@ describe('audienceOf (the self-signed JWT audience of a request URL)', () => {
       'https://user:pass@api.example.com/x',
       'https://api.example.com./x',
       'https://xn--nxasmq6b.example/x',
+      'https://a.xn--p1ai/x',
+      'https://abcxn--d.example/x',
       'https://[::1]:9000/x',
       'https:///api.example.com/x',
       'https://api.example.com\\x',

@@ -4,7 +4,7 @@ import { emitWarning } from '../platform/warning.js';
 import type { HttpOptions } from '../http/types.js';
 import { DEFAULT_UNIVERSE_DOMAIN } from '../options.js';
 import { readOnlyHeaders } from './read-only-headers.js';
-import { RecentlyUsedMap } from '../recently-used-map.js';
+import { RecentlyUsedMap, type RecentlyUsed } from '../recently-used-map.js';
 
 /** Five minutes: how long before expiry a token is refreshed, unless the token is short-lived. */
 export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
@@ -55,23 +55,30 @@ export interface CredentialsOptions {
   tokenCache?: TokenCache;
 }
 
-/** One cached token with its refresh deadline and the refresh in flight, if any. */
-class TokenSlot {
-  current?: TokenResult;
+/**
+ * One cached token with its refresh deadline and the refresh in flight, if any. A cached-header
+ * call reads `headers` and `refreshAt` of this one object and nothing else.
+ */
+class TokenSlot implements RecentlyUsed {
+  /**
+   * The request headers for `current`, built on first use and shared by every caller; dropped
+   * whenever `current` changes.
+   */
+  headers?: Headers;
   /** Epoch ms at which `current` stops being served without a refresh. */
   refreshAt = 0;
+  /** The mark of the per-audience map (see RecentlyUsedMap); unused on the main slot. */
+  recentlyUsed = false;
+  current?: TokenResult;
   inflight?: Promise<TokenResult>;
-  /** The request headers for `current`, built on first use and shared by every caller. */
-  headers?: Headers;
-  headersToken?: string;
 }
 
 type TokensListener = (tokens: TokensEvent) => void;
 
 /**
  * Self-signed JWTs kept per audience (API origin): a process talking to up to this many origins
- * signs each once per token lifetime. A slot holds one ~1 KB JWT and its headers, so the bound
- * is ~15 MB per credentials object at worst (bench: self-signed JWT memory).
+ * signs each once per token lifetime. A slot holds one ~0.7 KB JWT and its headers, ~2 KB in
+ * all, so the bound is ~20 MB per credentials object at worst (bench: self-signed JWT memory).
  */
 export const AUDIENCE_SLOTS = 10_000;
 const FAILED_REFRESH_COOLDOWN_MS = 10_000;
@@ -206,15 +213,15 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
   async getRequestHeaders(url?: string): Promise<Headers> {
     const audience = this.tokenAudience(url);
     const slot = audience === undefined ? this.#slot : this.#audienceSlot(audience);
-    const current = slot.current;
-    const token =
-      current && this.now() < slot.refreshAt
-        ? current.accessToken
-        : (await this.#refresh(slot, audience)).accessToken;
-    if (slot.headersToken !== token || !slot.headers) {
-      slot.headers = this.#buildHeaders(token);
-      slot.headersToken = token;
+    if (slot.headers !== undefined && this.now() < slot.refreshAt) return slot.headers;
+    let token = slot.current;
+    if (!token || this.now() >= slot.refreshAt) {
+      await this.#refresh(slot, audience);
+      // The slot's token, not the one this call awaited: another refresh may have replaced
+      // that one since, and headers cached for a replaced token would outlive it.
+      token = slot.current as TokenResult;
     }
+    slot.headers ??= this.#buildHeaders(token.accessToken);
     return slot.headers;
   }
 
@@ -277,6 +284,7 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
    */
   protected adoptToken(token: TokenResult): void {
     this.#slot.current = token;
+    this.#slot.headers = undefined;
     this.#slot.refreshAt = refreshDeadline(token.expiresAt, this.now(), this.options.refreshMargin);
   }
 
@@ -343,6 +351,7 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
       throw error;
     }
     slot.current = token;
+    slot.headers = undefined;
     slot.refreshAt = refreshAt;
     this.#emit(token);
     return token;
@@ -382,7 +391,7 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
     let slot = this.#audienceSlots.get(audience);
     if (!slot) {
       slot = new TokenSlot();
-      this.#audienceSlots.set(audience, slot);
+      this.#audienceSlots.set(ownCopy(audience), slot);
     }
     return slot;
   }
@@ -398,6 +407,14 @@ export abstract class Credentials<O extends CredentialsOptions = CredentialsOpti
       }
     }
   }
+}
+
+/**
+ * `text` as a string of its own: a key kept for an hour must not hold on to the (possibly long)
+ * request URL it was sliced from, nor be a rope that every lookup has to walk.
+ */
+function ownCopy(text: string): string {
+  return [...text].join('');
 }
 
 /**

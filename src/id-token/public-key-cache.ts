@@ -9,7 +9,7 @@ import {
   type KeySetFormat,
   type VerificationKey,
 } from './key-set.js';
-import { RecentlyUsedMap } from '../recently-used-map.js';
+import { RecentlyUsedMap, type RecentlyUsed } from '../recently-used-map.js';
 
 /** Options for {@link PublicKeyCache}. */
 export interface PublicKeyCacheOptions {
@@ -31,7 +31,7 @@ export interface PublicKeyCacheOptions {
   allowInsecureHttp?: boolean;
 }
 
-interface CachedKeySet {
+interface CachedKeySet extends RecentlyUsed {
   keys: Map<string, VerificationKey>;
   /** Epoch ms at which the set is fetched again before use. */
   expiresAt: number;
@@ -146,6 +146,7 @@ export class PublicKeyCache {
       keys,
       missFetchedAt: previous?.missFetchedAt ?? Number.NEGATIVE_INFINITY,
       expiresAt: fetchedAt + lifetimeMs,
+      recentlyUsed: false,
     };
     this.#sets.set(url, set);
     return set;
