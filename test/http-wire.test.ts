@@ -234,6 +234,19 @@ describe('the node:http wire in a clean process: pool, proxy, TLS', function () 
     assert.deepEqual(proxy.forwarded, [emulator.current.tokenUrl]);
   });
 
+  it('reads HTTP_PROXY and NO_PROXY afresh for every request, so a change applies to the next', async () => {
+    const target = await countingServer();
+    try {
+      // Direct, proxied, bypassed by NO_PROXY, direct with both unset, proxied again.
+      assert.deepEqual(await inChild(['env-switch', target.url, proxy.url], {}), {
+        statuses: [200, 200, 200, 200, 200],
+      });
+      assert.deepEqual(proxy.forwarded, [target.url, target.url]);
+    } finally {
+      target.server.close();
+    }
+  });
+
   for (const rule of ['127.0.0.1', 'example.test, 127.0.0.1', '*']) {
     it(`goes direct to a host NO_PROXY lists (${rule})`, async () => {
       const env = { HTTP_PROXY: proxy.url, NO_PROXY: rule };

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import type * as TlsModule from 'node:tls';
 import { AuthError, InvalidOptionsError, NetworkError } from '../errors.js';
 import { proxyAuthorization, proxyFor } from './proxy.js';
-import { MAX_RESPONSE_BYTES, responseTooLarge, transportError } from './send.js';
+import { MAX_RESPONSE_BYTES, parseHttpUrl, responseTooLarge, transportError } from './send.js';
 import type { HttpOptions, HttpRequest, HttpResponse, ResponseHeaders } from './types.js';
 
 /**
@@ -54,8 +54,9 @@ export async function sendWithNode(
   signal: AbortSignal | undefined,
   options: Pick<HttpOptions, 'agent' | 'proxy' | 'ca'>,
 ): Promise<HttpResponse> {
-  const url = new URL(request.url);
-  const secure = url.protocol === 'https:';
+  // The seam (./wire.ts) checked the URL, so it parses.
+  const url = parseHttpUrl(request.url)!;
+  const secure = url.secure;
   const ownTls = tlsMaterial(request, options);
   if (ownTls && !secure) {
     throw new InvalidOptionsError(
@@ -84,9 +85,9 @@ export async function sendWithNode(
     const auth = proxyAuthorization(proxy);
     if (auth) headers['proxy-authorization'] = auth;
   } else {
-    target.host = url.hostname.replace(/^\[|\]$/g, '');
-    target.port = url.port || (secure ? 443 : 80);
-    target.path = `${url.pathname}${url.search}`;
+    target.host = url.socketHost;
+    target.port = url.port;
+    target.path = url.path;
   }
   const send = tls ? tls.https.request : httpRequest;
   try {
@@ -227,7 +228,8 @@ function attempt(
         finish(undefined, {
           status: response.statusCode ?? 0,
           headers: headerReader(response.headers),
-          body: Buffer.concat(chunks, size).toString('utf8'),
+          // A token response is one chunk: decoded as it is, without a copy.
+          body: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)).toString('utf8'),
         }),
       );
       response.on('error', fail);

@@ -6,8 +6,10 @@ import type { HttpOptions, HttpRequest, HttpResponse } from './types.js';
 
 type NodeWire = typeof NodeWireModule;
 
-// Loaded on the first request, so importing warrant does not load node:http.
+// Loaded on the first request, so importing warrant does not load node:http; once loaded, called
+// directly rather than through the import's promise.
 let nodeWire: Promise<NodeWire> | undefined;
+let loadedNodeWire: NodeWire | undefined;
 
 /**
  * The one seam every request warrant makes goes through. On Node: a keep-alive node:http(s)
@@ -39,7 +41,10 @@ export function sendRequest(
       'http.agent must be a node:http or node:https Agent (or leave it out)',
     );
   }
-  nodeWire ??= import('./node-wire.js');
+  if (loadedNodeWire) {
+    return loadedNodeWire.sendWithNode(request, timeoutMs, options.signal, options);
+  }
+  nodeWire ??= import('./node-wire.js').then((wire) => (loadedNodeWire = wire));
   return nodeWire.then((wire) => wire.sendWithNode(request, timeoutMs, options.signal, options));
 }
 
