@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import {
   Agent,
@@ -203,6 +204,30 @@ describe('the node:http wire in a clean process: pool, proxy, TLS', function () 
       assert.deepEqual(await inChild(['sequence', target.url, '5'], {}), { ok: 5 });
       assert.equal(target.connections(), 1);
     } finally {
+      target.server.close();
+    }
+  });
+
+  it("closes a pooled socket once idle for the server's Keep-Alive hint less a second", async () => {
+    // The server itself would keep the connection for ten minutes: only the client closes it.
+    const target = await countingServer((_req, res) =>
+      res.writeHead(200, { 'keep-alive': 'timeout=2' }).end('{"ok":true}'),
+    );
+    target.server.keepAliveTimeout = 600_000;
+    const closed = new Promise<void>((resolve) =>
+      target.server.once('connection', (socket) => socket.once('close', () => resolve())),
+    );
+    const idle = spawn(process.execPath, [child, 'idle', target.url], {
+      env: { PATH: process.env.PATH },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const [line] = (await once(idle.stdout, 'data')) as [Buffer];
+      assert.deepEqual(JSON.parse(line.toString()), { status: 200 });
+      await closed;
+      assert.equal(idle.exitCode, null, 'the client process was still running');
+    } finally {
+      idle.kill();
       target.server.close();
     }
   });

@@ -6,6 +6,7 @@ import {
 } from 'node:http';
 import type * as HttpsModule from 'node:https';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type * as TlsModule from 'node:tls';
 import { AuthError, InvalidOptionsError, NetworkError } from '../errors.js';
 import { proxyAuthorization, proxyFor } from './proxy.js';
@@ -21,11 +22,8 @@ export const MAX_SOCKETS_PER_HOST = 32;
 /** Idle pooled sockets close before the usual 5 s server keep-alive, so reuse rarely races a close. */
 const IDLE_SOCKET_MS = 4_000;
 
-const POOL = {
-  keepAlive: true,
-  maxSockets: MAX_SOCKETS_PER_HOST,
-  timeout: IDLE_SOCKET_MS,
-} as const;
+// The idle timeout is not an agent option: see idleAfter().
+const POOL = { keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST } as const;
 
 type Https = typeof HttpsModule;
 type Tls = typeof TlsModule;
@@ -119,10 +117,33 @@ function agentFor(
   const key = `${protocol}${proxy ? ` via ${proxy.href}` : ''}`;
   let agent = agents.get(key);
   if (!agent) {
-    agent = tls ? new tls.https.Agent(POOL) : new Agent(POOL);
+    agent = idleAfter(IDLE_SOCKET_MS, tls ? new tls.https.Agent(POOL) : new Agent(POOL));
     if (tls && proxy) tunnelThrough(agent, proxy, tls.tls);
     agents.set(key, agent);
   }
+  return agent;
+}
+
+/**
+ * Closes the agent's sockets after `idleMs` without traffic, as its `timeout` option would, but
+ * arms the timer once per socket: given as `timeout`, Node clears it when a request starts and
+ * sets it again when the request ends, two timer operations per request for a value that never
+ * changes. Node's own rule still decides, with the option present only while it runs: it arms
+ * `idleMs`, or less when the server's Keep-Alive hint is shorter, and does not keep the socket
+ * at all when that hint leaves no time. An idle timeout firing during a request does nothing:
+ * Node's agent closes only free sockets on it, and the attempt's own timer bounds the request.
+ */
+function idleAfter<A extends Agent>(idleMs: number, agent: A): A {
+  const options = (agent as unknown as { options: { timeout?: number } }).options;
+  const keepSocketAlive = agent.keepSocketAlive.bind(agent) as (socket: Duplex) => boolean;
+  agent.keepSocketAlive = (socket: Duplex) => {
+    options.timeout = idleMs;
+    try {
+      return keepSocketAlive(socket);
+    } finally {
+      options.timeout = undefined;
+    }
+  };
   return agent;
 }
 
