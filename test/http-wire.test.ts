@@ -109,6 +109,55 @@ describe('the node:http wire', () => {
     }
   });
 
+  it('times out each silent request at its own timeout while answered ones complete', async () => {
+    const target = await countingServer((req, res) => {
+      if (req.url === '/ok') res.writeHead(200).end('{"ok":true}');
+    });
+    const send = (path: string, timeoutMs: number) =>
+      sendRequest(
+        { url: `${target.url.slice(0, -1)}${path}`, method: 'GET', headers: {} },
+        {
+          timeoutMs,
+        },
+      ).then(
+        (response) => response.status,
+        (error: AuthError) => `${error.code} ${error.message}`,
+      );
+    try {
+      const outcomes = await Promise.all([
+        send('/silent', 300),
+        send('/ok', 300),
+        send('/silent', 200),
+        send('/silent', 300),
+        send('/ok', 200),
+      ]);
+      assert.deepEqual(outcomes, [
+        `ERR_TIMEOUT request to ${target.url}silent took longer than 300 ms`,
+        200,
+        `ERR_TIMEOUT request to ${target.url}silent took longer than 200 ms`,
+        `ERR_TIMEOUT request to ${target.url}silent took longer than 300 ms`,
+        200,
+      ]);
+    } finally {
+      target.server.closeAllConnections();
+      target.server.close();
+    }
+  });
+
+  it('refuses a timeoutMs that is not 1 to 2^31 - 1 milliseconds, naming the option', () => {
+    for (const timeoutMs of [0, -1, Number.NaN, 2 ** 31, Infinity, '500' as never]) {
+      assert.throws(
+        () =>
+          sendRequest({ url: 'http://127.0.0.1:1/', method: 'GET', headers: {} }, { timeoutMs }),
+        {
+          code: 'ERR_INVALID_OPTIONS',
+          message: /http\.timeoutMs must be a number of milliseconds/,
+        },
+        String(timeoutMs),
+      );
+    }
+  });
+
   it('rejects a fetch option that is not a function, and a proxy that is not http://', async () => {
     assert.throws(
       () =>

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type * as TlsModule from 'node:tls';
 import { AuthError, InvalidOptionsError, NetworkError } from '../errors.js';
+import { deadlineAfter } from './deadlines.js';
 import { proxyAuthorization, proxyFor } from './proxy.js';
 import { MAX_RESPONSE_BYTES, parseHttpUrl, responseTooLarge, transportError } from './send.js';
 import type { HttpOptions, HttpRequest, HttpResponse, ResponseHeaders } from './types.js';
@@ -207,7 +208,7 @@ function attempt(
     let timedOut = false;
     let responded = false;
     const finish = (error: unknown, response?: HttpResponse) => {
-      clearTimeout(timer);
+      deadline.cancel();
       signal?.removeEventListener('abort', onAbort);
       if (response) resolve(response);
       else reject(error);
@@ -257,10 +258,10 @@ function attempt(
     });
     req.on('error', fail);
     const onAbort = () => req.destroy(new Error('aborted'));
-    const timer = setTimeout(() => {
+    const deadline = deadlineAfter(timeoutMs, () => {
       timedOut = true;
       req.destroy(new Error('timeout'));
-    }, timeoutMs);
+    });
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
     req.end(request.body);

@@ -1,4 +1,5 @@
 import { InvalidOptionsError } from '../errors.js';
+import { MAX_TIMEOUT_MS } from './deadlines.js';
 import { sendWithFetch } from './fetch-wire.js';
 import type * as NodeWireModule from './node-wire.js';
 import { checkHttpUrl, DEFAULT_TIMEOUT_MS, describeUrl } from './send.js';
@@ -23,6 +24,11 @@ export function sendRequest(
 ): Promise<HttpResponse> {
   checkHttpUrl(request.url, 'the request URL');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(typeof timeoutMs === 'number' && timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new InvalidOptionsError(
+      `http.timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (or leave it out for ${DEFAULT_TIMEOUT_MS})`,
+    );
+  }
   const ownTls = options.ca !== undefined || request.clientCertificate !== undefined;
   if (ownTls && (options.fetch !== undefined || !hasNodeHttp())) {
     throw new InvalidOptionsError(
