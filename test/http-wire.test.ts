@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import {
   Agent,
@@ -108,6 +109,55 @@ describe('the node:http wire', () => {
     }
   });
 
+  it('times out each silent request at its own timeout while answered ones complete', async () => {
+    const target = await countingServer((req, res) => {
+      if (req.url === '/ok') res.writeHead(200).end('{"ok":true}');
+    });
+    const send = (path: string, timeoutMs: number) =>
+      sendRequest(
+        { url: `${target.url.slice(0, -1)}${path}`, method: 'GET', headers: {} },
+        {
+          timeoutMs,
+        },
+      ).then(
+        (response) => response.status,
+        (error: AuthError) => `${error.code} ${error.message}`,
+      );
+    try {
+      const outcomes = await Promise.all([
+        send('/silent', 300),
+        send('/ok', 300),
+        send('/silent', 200),
+        send('/silent', 300),
+        send('/ok', 200),
+      ]);
+      assert.deepEqual(outcomes, [
+        `ERR_TIMEOUT request to ${target.url}silent took longer than 300 ms`,
+        200,
+        `ERR_TIMEOUT request to ${target.url}silent took longer than 200 ms`,
+        `ERR_TIMEOUT request to ${target.url}silent took longer than 300 ms`,
+        200,
+      ]);
+    } finally {
+      target.server.closeAllConnections();
+      target.server.close();
+    }
+  });
+
+  it('refuses a timeoutMs that is not 1 to 2^31 - 1 milliseconds, naming the option', () => {
+    for (const timeoutMs of [0, -1, Number.NaN, 2 ** 31, Infinity, '500' as never]) {
+      assert.throws(
+        () =>
+          sendRequest({ url: 'http://127.0.0.1:1/', method: 'GET', headers: {} }, { timeoutMs }),
+        {
+          code: 'ERR_INVALID_OPTIONS',
+          message: /http\.timeoutMs must be a number of milliseconds/,
+        },
+        String(timeoutMs),
+      );
+    }
+  });
+
   it('rejects a fetch option that is not a function, and a proxy that is not http://', async () => {
     assert.throws(
       () =>
@@ -207,6 +257,30 @@ describe('the node:http wire in a clean process: pool, proxy, TLS', function () 
     }
   });
 
+  it("closes a pooled socket once idle for the server's Keep-Alive hint less a second", async () => {
+    // The server itself would keep the connection for ten minutes: only the client closes it.
+    const target = await countingServer((_req, res) =>
+      res.writeHead(200, { 'keep-alive': 'timeout=2' }).end('{"ok":true}'),
+    );
+    target.server.keepAliveTimeout = 600_000;
+    const closed = new Promise<void>((resolve) =>
+      target.server.once('connection', (socket) => socket.once('close', () => resolve())),
+    );
+    const idle = spawn(process.execPath, [child, 'idle', target.url], {
+      env: { PATH: process.env.PATH },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const [line] = (await once(idle.stdout, 'data')) as [Buffer];
+      assert.deepEqual(JSON.parse(line.toString()), { status: 200 });
+      await closed;
+      assert.equal(idle.exitCode, null, 'the client process was still running');
+    } finally {
+      idle.kill();
+      target.server.close();
+    }
+  });
+
   it(`caps a burst of 200 requests to one host at ${MAX_SOCKETS_PER_HOST} connections`, async () => {
     const target = await countingServer();
     try {
@@ -232,6 +306,19 @@ describe('the node:http wire in a clean process: pool, proxy, TLS', function () 
       bearer: true,
     });
     assert.deepEqual(proxy.forwarded, [emulator.current.tokenUrl]);
+  });
+
+  it('reads HTTP_PROXY and NO_PROXY afresh for every request, so a change applies to the next', async () => {
+    const target = await countingServer();
+    try {
+      // Direct, proxied, bypassed by NO_PROXY, direct with both unset, proxied again.
+      assert.deepEqual(await inChild(['env-switch', target.url, proxy.url], {}), {
+        statuses: [200, 200, 200, 200, 200],
+      });
+      assert.deepEqual(proxy.forwarded, [target.url, target.url]);
+    } finally {
+      target.server.close();
+    }
   });
 
   for (const rule of ['127.0.0.1', 'example.test, 127.0.0.1', '*']) {

@@ -10,6 +10,7 @@ export function setRefreshGate(credentials: object, gate: (() => Promise<void>) 
   else gates.delete(credentials);
 }
 
-export async function passRefreshGate(credentials: object): Promise<void> {
-  await gates.get(credentials)?.();
+/** The wait before `credentials` may refresh, or undefined (no await) when there is none. */
+export function passRefreshGate(credentials: object): Promise<void> | undefined {
+  return gates.get(credentials)?.();
 }

@@ -198,7 +198,8 @@ export class UserCredentials extends Credentials<UserCredentialsOptions> {
   }
 
   protected override async fetchToken(): Promise<TokenResult> {
-    await passRefreshGate(this);
+    const gate = passRefreshGate(this);
+    if (gate) await gate;
     const tokenUri = this.options.tokenUri ?? GOOGLE_TOKEN_URL;
     const fetchedAt = this.now();
     let response;

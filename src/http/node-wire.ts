@@ -6,10 +6,12 @@ import {
 } from 'node:http';
 import type * as HttpsModule from 'node:https';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type * as TlsModule from 'node:tls';
 import { AuthError, InvalidOptionsError, NetworkError } from '../errors.js';
+import { deadlineAfter } from './deadlines.js';
 import { proxyAuthorization, proxyFor } from './proxy.js';
-import { MAX_RESPONSE_BYTES, responseTooLarge, transportError } from './send.js';
+import { MAX_RESPONSE_BYTES, parseHttpUrl, responseTooLarge, transportError } from './send.js';
 import type { HttpOptions, HttpRequest, HttpResponse, ResponseHeaders } from './types.js';
 
 /**
@@ -21,11 +23,8 @@ export const MAX_SOCKETS_PER_HOST = 32;
 /** Idle pooled sockets close before the usual 5 s server keep-alive, so reuse rarely races a close. */
 const IDLE_SOCKET_MS = 4_000;
 
-const POOL = {
-  keepAlive: true,
-  maxSockets: MAX_SOCKETS_PER_HOST,
-  timeout: IDLE_SOCKET_MS,
-} as const;
+// The idle timeout is not an agent option: see idleAfter().
+const POOL = { keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST } as const;
 
 type Https = typeof HttpsModule;
 type Tls = typeof TlsModule;
@@ -54,8 +53,9 @@ export async function sendWithNode(
   signal: AbortSignal | undefined,
   options: Pick<HttpOptions, 'agent' | 'proxy' | 'ca'>,
 ): Promise<HttpResponse> {
-  const url = new URL(request.url);
-  const secure = url.protocol === 'https:';
+  // The seam (./wire.ts) checked the URL, so it parses.
+  const url = parseHttpUrl(request.url)!;
+  const secure = url.secure;
   const ownTls = tlsMaterial(request, options);
   if (ownTls && !secure) {
     throw new InvalidOptionsError(
@@ -84,9 +84,9 @@ export async function sendWithNode(
     const auth = proxyAuthorization(proxy);
     if (auth) headers['proxy-authorization'] = auth;
   } else {
-    target.host = url.hostname.replace(/^\[|\]$/g, '');
-    target.port = url.port || (secure ? 443 : 80);
-    target.path = `${url.pathname}${url.search}`;
+    target.host = url.socketHost;
+    target.port = url.port;
+    target.path = url.path;
   }
   const send = tls ? tls.https.request : httpRequest;
   try {
@@ -118,10 +118,33 @@ function agentFor(
   const key = `${protocol}${proxy ? ` via ${proxy.href}` : ''}`;
   let agent = agents.get(key);
   if (!agent) {
-    agent = tls ? new tls.https.Agent(POOL) : new Agent(POOL);
+    agent = idleAfter(IDLE_SOCKET_MS, tls ? new tls.https.Agent(POOL) : new Agent(POOL));
     if (tls && proxy) tunnelThrough(agent, proxy, tls.tls);
     agents.set(key, agent);
   }
+  return agent;
+}
+
+/**
+ * Closes the agent's sockets after `idleMs` without traffic, as its `timeout` option would, but
+ * arms the timer once per socket: given as `timeout`, Node clears it when a request starts and
+ * sets it again when the request ends, two timer operations per request for a value that never
+ * changes. Node's own rule still decides, with the option present only while it runs: it arms
+ * `idleMs`, or less when the server's Keep-Alive hint is shorter, and does not keep the socket
+ * at all when that hint leaves no time. An idle timeout firing during a request does nothing:
+ * Node's agent closes only free sockets on it, and the attempt's own timer bounds the request.
+ */
+function idleAfter<A extends Agent>(idleMs: number, agent: A): A {
+  const options = (agent as unknown as { options: { timeout?: number } }).options;
+  const keepSocketAlive = agent.keepSocketAlive.bind(agent) as (socket: Duplex) => boolean;
+  agent.keepSocketAlive = (socket: Duplex) => {
+    options.timeout = idleMs;
+    try {
+      return keepSocketAlive(socket);
+    } finally {
+      options.timeout = undefined;
+    }
+  };
   return agent;
 }
 
@@ -185,7 +208,7 @@ function attempt(
     let timedOut = false;
     let responded = false;
     const finish = (error: unknown, response?: HttpResponse) => {
-      clearTimeout(timer);
+      deadline.cancel();
       signal?.removeEventListener('abort', onAbort);
       if (response) resolve(response);
       else reject(error);
@@ -227,17 +250,18 @@ function attempt(
         finish(undefined, {
           status: response.statusCode ?? 0,
           headers: headerReader(response.headers),
-          body: Buffer.concat(chunks, size).toString('utf8'),
+          // A token response is one chunk: decoded as it is, without a copy.
+          body: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)).toString('utf8'),
         }),
       );
       response.on('error', fail);
     });
     req.on('error', fail);
     const onAbort = () => req.destroy(new Error('aborted'));
-    const timer = setTimeout(() => {
+    const deadline = deadlineAfter(timeoutMs, () => {
       timedOut = true;
       req.destroy(new Error('timeout'));
-    }, timeoutMs);
+    });
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
     req.end(request.body);

@@ -1,4 +1,7 @@
 import { InvalidOptionsError } from '../errors.js';
+import type { HttpUrl } from './send.js';
+
+type Target = Pick<HttpUrl, 'hostname' | 'origin' | 'href'>;
 
 /**
  * The forward proxy for `target`, or undefined to go direct. `option` wins over the
@@ -6,8 +9,9 @@ import { InvalidOptionsError } from '../errors.js';
  * HTTP_PROXY, http_proxy, first set wins) and NO_PROXY/no_proxy lists what bypasses it: a host
  * name, an origin, a whole URL, or a domain suffix written `.example.com` or `*.example.com`.
  * This is the rule gaxios applies, so a process configured for google-auth-library behaves the same.
+ * The environment is read on every request, so a change to it applies to the next one.
  */
-export function proxyFor(target: URL, option: string | false | undefined): URL | undefined {
+export function proxyFor(target: Target, option: string | false | undefined): URL | undefined {
   if (option === false) return undefined;
   if (option !== undefined) return parseProxy(option, 'the http.proxy option');
   const env = typeof process === 'undefined' ? {} : process.env;
@@ -16,7 +20,7 @@ export function proxyFor(target: URL, option: string | false | undefined): URL |
   return parseProxy(value, 'HTTPS_PROXY/HTTP_PROXY');
 }
 
-function bypassed(target: URL, noProxy: string): boolean {
+function bypassed(target: Target, noProxy: string): boolean {
   for (const raw of noProxy.split(',')) {
     const rule = raw.trim().toLowerCase();
     if (!rule) continue;
@@ -30,7 +34,11 @@ function bypassed(target: URL, noProxy: string): boolean {
   return false;
 }
 
+// The proxy setting rarely changes: the last one read is kept parsed, keyed by its raw text.
+let lastProxy: { value: string; url: URL } | undefined;
+
 function parseProxy(value: string, where: string): URL {
+  if (lastProxy?.value === value) return lastProxy.url;
   let url: URL | undefined;
   try {
     url = new URL(value.includes('://') ? value : `http://${value}`);
@@ -43,6 +51,7 @@ function parseProxy(value: string, where: string): URL {
       `${where} is not an http:// proxy URL (write it as http://host:port)`,
     );
   }
+  lastProxy = { value, url };
   return url;
 }
 

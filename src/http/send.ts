@@ -30,8 +30,7 @@ export function describeUrl(url: string): string {
  * definitive `ERR_INVALID_OPTIONS` naming `name`, before any connection and never retried.
  */
 export function checkHttpUrl(url: unknown, name: string): void {
-  const protocol = typeof url === 'string' ? protocolOf(url) : undefined;
-  if (protocol !== 'https:' && protocol !== 'http:') {
+  if (typeof url !== 'string' || parseHttpUrl(url) === undefined) {
     const shown =
       typeof url === 'string' ? JSON.stringify(describeUrl(url).slice(0, 100)) : typeof url;
     throw new InvalidOptionsError(
@@ -40,12 +39,55 @@ export function checkHttpUrl(url: unknown, name: string): void {
   }
 }
 
-function protocolOf(url: string): string | undefined {
+/** What the wire reads from a request URL, parsed once per distinct URL. */
+export interface HttpUrl {
+  readonly href: string;
+  readonly protocol: 'http:' | 'https:';
+  readonly secure: boolean;
+  readonly origin: string;
+  /** `host:port` as written, for a Host header. */
+  readonly host: string;
+  /** As URL writes it: an IPv6 address in brackets. */
+  readonly hostname: string;
+  /** The host name without IPv6 brackets: what a socket connects to. */
+  readonly socketHost: string;
+  readonly port: number;
+  /** Path and query. */
+  readonly path: string;
+}
+
+// A process sends to a handful of endpoints over and over: each is parsed once, not per request.
+// A URL with a query is parsed every time: the query varies, and may carry a token.
+const MAX_PARSED_URLS = 64;
+const parsedUrls = new Map<string, HttpUrl>();
+
+/** `url` as an absolute http(s) URL, or undefined when it is not one. */
+export function parseHttpUrl(url: string): HttpUrl | undefined {
+  const known = parsedUrls.get(url);
+  if (known) return known;
+  let parsed: URL;
   try {
-    return new URL(url).protocol;
+    parsed = new URL(url);
   } catch {
     return undefined;
   }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+  const secure = parsed.protocol === 'https:';
+  const parts: HttpUrl = Object.freeze({
+    href: parsed.href,
+    protocol: secure ? 'https:' : 'http:',
+    secure,
+    origin: parsed.origin,
+    host: parsed.host,
+    hostname: parsed.hostname,
+    socketHost: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: parsed.port ? Number(parsed.port) : secure ? 443 : 80,
+    path: `${parsed.pathname}${parsed.search}`,
+  });
+  if (url.includes('?')) return parts;
+  if (parsedUrls.size >= MAX_PARSED_URLS) parsedUrls.clear();
+  parsedUrls.set(url, parts);
+  return parts;
 }
 
 /** Why an attempt ended early, as each wire observes it. */

@@ -37,7 +37,7 @@ export interface HttpResponse {
 
 /** How one kind of request is bounded and carried: timeout, retries, and the wire. */
 export interface HttpOptions {
-  /** Milliseconds one attempt may take, headers and body included. Default 10 000. */
+  /** Milliseconds one attempt may take, headers and body included: 1 to 2^31 - 1. Default 10 000. */
   timeoutMs?: number;
   /** Retry policy for transient failures; `{ maxAttempts: 1 }` turns retries off. */
   retry?: Partial<RetryPolicy>;

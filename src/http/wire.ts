@@ -1,4 +1,5 @@
 import { InvalidOptionsError } from '../errors.js';
+import { MAX_TIMEOUT_MS } from './deadlines.js';
 import { sendWithFetch } from './fetch-wire.js';
 import type * as NodeWireModule from './node-wire.js';
 import { checkHttpUrl, DEFAULT_TIMEOUT_MS, describeUrl } from './send.js';
@@ -6,8 +7,10 @@ import type { HttpOptions, HttpRequest, HttpResponse } from './types.js';
 
 type NodeWire = typeof NodeWireModule;
 
-// Loaded on the first request, so importing warrant does not load node:http.
+// Loaded on the first request, so importing warrant does not load node:http; once loaded, called
+// directly rather than through the import's promise.
 let nodeWire: Promise<NodeWire> | undefined;
+let loadedNodeWire: NodeWire | undefined;
 
 /**
  * The one seam every request warrant makes goes through. On Node: a keep-alive node:http(s)
@@ -21,6 +24,11 @@ export function sendRequest(
 ): Promise<HttpResponse> {
   checkHttpUrl(request.url, 'the request URL');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(typeof timeoutMs === 'number' && timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new InvalidOptionsError(
+      `http.timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (or leave it out for ${DEFAULT_TIMEOUT_MS})`,
+    );
+  }
   const ownTls = options.ca !== undefined || request.clientCertificate !== undefined;
   if (ownTls && (options.fetch !== undefined || !hasNodeHttp())) {
     throw new InvalidOptionsError(
@@ -39,7 +47,10 @@ export function sendRequest(
       'http.agent must be a node:http or node:https Agent (or leave it out)',
     );
   }
-  nodeWire ??= import('./node-wire.js');
+  if (loadedNodeWire) {
+    return loadedNodeWire.sendWithNode(request, timeoutMs, options.signal, options);
+  }
+  nodeWire ??= import('./node-wire.js').then((wire) => (loadedNodeWire = wire));
   return nodeWire.then((wire) => wire.sendWithNode(request, timeoutMs, options.signal, options));
 }
 

@@ -27,14 +27,18 @@ export type ExpectedToken = 'access_token' | 'id_token';
  */
 export function buildTokenRequest(
   tokenUrl: string,
-  params: Record<string, string | undefined>,
-  headers: Record<string, string> = {},
+  params: Readonly<Record<string, string | undefined>>,
+  headers: Readonly<Record<string, string>> = {},
   secrets: readonly string[] = [],
 ): HttpRequest {
   checkHttpUrl(tokenUrl, 'the endpoint URL');
   const form = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined) form.append(key, value);
+  const sent = [...secrets];
+  for (const key of Object.keys(params)) {
+    const value = params[key];
+    if (value === undefined) continue;
+    form.append(key, value);
+    if (value && SECRET_PARAMS.has(key)) sent.push(value);
   }
   return {
     url: tokenUrl,
@@ -45,7 +49,7 @@ export function buildTokenRequest(
       ...headers,
     },
     body: form.toString(),
-    secrets: [...secretValues(params), ...secrets],
+    secrets: sent,
   };
 }
 
@@ -92,7 +96,7 @@ export function parseTokenResponse(
 }
 
 /** Parameters whose values must never reach an error message, even when a server echoes them. */
-const SECRET_PARAMS = [
+const SECRET_PARAMS: ReadonlySet<string> = new Set([
   'client_secret',
   'refresh_token',
   'assertion',
@@ -107,11 +111,7 @@ const SECRET_PARAMS = [
   'password',
   // Google's token-info endpoint takes the access token it describes.
   'access_token',
-];
-
-export function secretValues(params: Record<string, string | undefined>): string[] {
-  return SECRET_PARAMS.flatMap((name) => (params[name] ? [params[name]] : []));
-}
+]);
 
 /** A year: longer lifetimes are cut to it, so expiry stays a valid date and is refreshed some day. */
 export const MAX_TOKEN_LIFETIME_SEC = 365 * 24 * 3600;
