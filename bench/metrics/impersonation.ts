@@ -22,7 +22,7 @@ import {
 import { galServiceAccount, warrantServiceAccount } from '../service-account-clients.js';
 import { opsPerSecond, summarize, type BatchPlan, type Operation } from '../stats.js';
 
-const PLAN: BatchPlan = { warmupOps: 20, batchMs: 200, maxOps: 100_000, repetitions: 7, chunk: 1 };
+const PLAN: BatchPlan = { warmupOps: 300, batchMs: 200, maxOps: 100_000, repetitions: 7, chunk: 1 };
 const HIT_CHECK = 3;
 const CALLERS = 200;
 const RUNS = 3;

@@ -20,7 +20,7 @@ import {
 } from '../report.js';
 import { opsPerSecond, type BatchPlan, type Operation } from '../stats.js';
 
-const PLAN: BatchPlan = { warmupOps: 20, batchMs: 200, maxOps: 100_000, repetitions: 7, chunk: 1 };
+const PLAN: BatchPlan = { warmupOps: 300, batchMs: 200, maxOps: 100_000, repetitions: 7, chunk: 1 };
 /** Calls each operation this many times first and expects exactly as many token-endpoint hits. */
 const HIT_CHECK = 3;
 
