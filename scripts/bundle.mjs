@@ -54,6 +54,13 @@ const owned = (file) =>
 const satelliteAt = (file) =>
   Object.keys(satelliteEntries).find((name) => satelliteEntries[name] === file);
 
+/** An import of another satellite's entry, kept as an import of its file (`./<name>.js`). */
+function toOtherSatellite(args) {
+  if (args.kind === 'entry-point') return undefined;
+  const name = satelliteAt(resolve(args.resolveDir, args.path));
+  return name === undefined ? undefined : { path: `./${name}.js`, external: true };
+}
+
 /** The dist/src module a relative import from a satellite leaves it for, if it does. */
 function linkedModule({ path, resolveDir }) {
   if (!path.startsWith('.')) return undefined;
@@ -87,11 +94,8 @@ await build({
       name: 'find-linked-modules',
       setup(find) {
         find.onResolve({ filter: /^\./ }, (args) => {
-          const other =
-            args.kind === 'entry-point'
-              ? undefined
-              : satelliteAt(resolve(args.resolveDir, args.path));
-          if (other !== undefined) return { path: `./${other}.js`, external: true };
+          const other = toOtherSatellite(args);
+          if (other) return other;
           const file = linkedModule(args);
           if (file === undefined) return undefined;
           if (!linked.has(file)) linked.set(file, `__m${linked.size}`);
@@ -116,10 +120,7 @@ await build({
     {
       name: 'satellites-stay-out',
       setup(core) {
-        core.onResolve({ filter: /^\./ }, ({ path, resolveDir }) => {
-          const name = satelliteAt(resolve(resolveDir, path));
-          return name === undefined ? undefined : { path: `./${name}.js`, external: true };
-        });
+        core.onResolve({ filter: /^\./ }, toOtherSatellite);
       },
     },
   ],
@@ -137,11 +138,8 @@ await build({
       setup(link) {
         link.onResolve({ filter: /^\./ }, (args) => {
           if (args.namespace === 'core-link') return { path: './core.js', external: true };
-          const other =
-            args.kind === 'entry-point'
-              ? undefined
-              : satelliteAt(resolve(args.resolveDir, args.path));
-          if (other !== undefined) return { path: `./${other}.js`, external: true };
+          const other = toOtherSatellite(args);
+          if (other) return other;
           const file = linkedModule(args);
           return file === undefined
             ? undefined
