@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { ProviderSession } from '../src/flows/provider-session.js';
 import { OAuthProvider } from '../src/oauth/provider.js';
 import { MemoryTokenStore } from '../src/store/memory-token-store.js';
-import { startStubProvider, type StubProvider } from './support/oidc-provider-stub.js';
+import {
+  rotatedTokens,
+  startStubProvider,
+  type StubProvider,
+} from './support/oidc-provider-stub.js';
 
 describe('ProviderSession and its store', () => {
   let stub: StubProvider;
@@ -10,17 +14,7 @@ describe('ProviderSession and its store', () => {
   beforeEach(async () => {
     stub = await startStubProvider();
     rotation = 0;
-    stub.route('/token', () => {
-      rotation++;
-      return {
-        body: {
-          access_token: `access-${rotation}`,
-          token_type: 'Bearer',
-          expires_in: 3600,
-          refresh_token: `refresh-${rotation}`,
-        },
-      };
-    });
+    stub.route('/token', () => rotatedTokens(++rotation));
   });
   afterEach(() => stub.close());
 

@@ -5,7 +5,11 @@ import { OAuthProvider } from '../src/oauth/provider.js';
 import { bindToStore, loadUserCredentials } from '../src/store/bind-to-store.js';
 import { MemoryTokenStore } from '../src/store/memory-token-store.js';
 import type { TokenStore } from '../src/store/token-store.js';
-import { startStubProvider, type StubProvider } from './support/oidc-provider-stub.js';
+import {
+  rotatedTokens,
+  startStubProvider,
+  type StubProvider,
+} from './support/oidc-provider-stub.js';
 
 /** A store whose saves wait until the test releases them, one by one. */
 function gatedStore(inner = new MemoryTokenStore()) {
@@ -60,15 +64,7 @@ describe('one token-record format and one store binding', () => {
       if (saved !== undefined && saved !== sent) {
         return { status: 400, body: { error: 'invalid_grant', error_description: 'not saved' } };
       }
-      rotation++;
-      return {
-        body: {
-          access_token: `access-${rotation}`,
-          token_type: 'Bearer',
-          expires_in: 3600,
-          refresh_token: `refresh-${rotation}`,
-        },
-      };
+      return rotatedTokens(++rotation);
     });
   });
   afterEach(() => stub.close());

@@ -41,6 +41,18 @@ export interface StubProvider {
 
 export const STUB_KID = 'stub-key-1';
 
+/** The `n`th answer of a token endpoint that rotates refresh tokens: `access-n` and `refresh-n`. */
+export function rotatedTokens(n: number): StubAnswer {
+  return {
+    body: {
+      access_token: `access-${n}`,
+      token_type: 'Bearer',
+      expires_in: 3600,
+      refresh_token: `refresh-${n}`,
+    },
+  };
+}
+
 export async function startStubProvider(
   options: { signingKey?: KeyObject } = {},
 ): Promise<StubProvider> {
