@@ -1,6 +1,4 @@
-import { stat } from 'node:fs/promises';
-import { homedir as osHomedir } from 'node:os';
-import { posix, win32 } from 'node:path';
+import { nodeFsPromises, nodeOs, nodePath } from '../platform/node-builtins.js';
 import { AuthError, InvalidCredentialsError, InvalidOptionsError } from '../errors.js';
 import { checkEnvironment, envValue, type Environment } from '../metadata/environment.js';
 import { defaultMetadataClient, MetadataClient } from '../metadata/metadata-client.js';
@@ -211,14 +209,14 @@ export class DefaultCredentialsResolver {
   }
 
   #wellKnownFile(env: Environment): string {
-    const path = this.#platform() === 'win32' ? win32 : posix;
+    const path = this.#platform() === 'win32' ? nodePath().win32 : nodePath().posix;
     return path.join(this.#gcloudConfigDir(env), WELL_KNOWN_FILE_NAME);
   }
 
   #gcloudConfigDir(env: Environment): string {
     return (
       this.#machine.gcloudConfigDir ??
-      gcloudConfigDir(env, this.#platform(), this.#machine.homedir ?? osHomedir())
+      gcloudConfigDir(env, this.#platform(), this.#machine.homedir ?? nodeOs().homedir())
     );
   }
 
@@ -269,7 +267,7 @@ async function loadWithContext(path: string, setting: string, fix: string): Prom
 /** Whether something is at `path`. Anything there, even a directory, must load or fail loudly. */
 async function exists(path: string): Promise<boolean> {
   try {
-    await stat(path);
+    await nodeFsPromises().stat(path);
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

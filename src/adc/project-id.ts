@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { nodeFsPromises, nodePath } from '../platform/node-builtins.js';
 import { InvalidOptionsError } from '../errors.js';
 import { envValue, type Environment } from '../metadata/environment.js';
 
@@ -73,10 +72,12 @@ export async function gcloudProject(
   }
   const active =
     envValue(env, 'CLOUDSDK_ACTIVE_CONFIG_NAME') ??
-    ((await readOptional(join(configDir, 'active_config')))?.trim() || 'default');
+    ((await readOptional(nodePath().join(configDir, 'active_config')))?.trim() || 'default');
   // A configuration name is a file-name fragment; anything path-like is not one gcloud made.
   if (!/^[A-Za-z0-9._-]+$/.test(active)) return undefined;
-  const config = await readOptional(join(configDir, 'configurations', `config_${active}`));
+  const config = await readOptional(
+    nodePath().join(configDir, 'configurations', `config_${active}`),
+  );
   const projectId = config === undefined ? undefined : iniValue(config, 'core', 'project');
   return projectId ? { projectId, source: 'gcloud configuration' } : undefined;
 }
@@ -103,7 +104,7 @@ export function iniValue(text: string, section: string, key: string): string | u
 /** A file's text, or undefined when it cannot be read: gcloud's files are optional. */
 async function readOptional(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return await nodeFsPromises().readFile(path, 'utf8');
   } catch {
     return undefined;
   }

@@ -1,5 +1,4 @@
-import { homedir as osHomedir } from 'node:os';
-import { posix, win32 } from 'node:path';
+import { nodeOs, nodePath } from '../platform/node-builtins.js';
 import { InvalidOptionsError } from '../errors.js';
 import { envValue, type Environment } from '../metadata/environment.js';
 
@@ -13,7 +12,7 @@ export const WELL_KNOWN_FILE_NAME = 'application_default_credentials.json';
 export function gcloudConfigDir(
   env: Environment = process.env,
   platform: NodeJS.Platform = process.platform,
-  homedir: string = osHomedir(),
+  homedir: string = nodeOs().homedir(),
 ): string {
   const configured = envValue(env, 'CLOUDSDK_CONFIG');
   if (configured !== undefined) return configured;
@@ -21,10 +20,11 @@ export function gcloudConfigDir(
     throw new InvalidOptionsError('homedir must be a path (e.g. os.homedir())');
   }
   if (platform === 'win32') {
-    const appData = envValue(env, 'APPDATA') ?? win32.join(homedir, 'AppData', 'Roaming');
-    return win32.join(appData, 'gcloud');
+    const appData =
+      envValue(env, 'APPDATA') ?? nodePath().win32.join(homedir, 'AppData', 'Roaming');
+    return nodePath().win32.join(appData, 'gcloud');
   }
-  return posix.join(homedir, '.config', 'gcloud');
+  return nodePath().posix.join(homedir, '.config', 'gcloud');
 }
 
 /**
@@ -40,8 +40,8 @@ export function gcloudConfigDir(
 export function wellKnownCredentialsPath(
   env: Environment = process.env,
   platform: NodeJS.Platform = process.platform,
-  homedir: string = osHomedir(),
+  homedir: string = nodeOs().homedir(),
 ): string {
-  const path = platform === 'win32' ? win32 : posix;
+  const path = platform === 'win32' ? nodePath().win32 : nodePath().posix;
   return path.join(gcloudConfigDir(env, platform, homedir), WELL_KNOWN_FILE_NAME);
 }

@@ -3,10 +3,7 @@
  * configuration file) authenticates the STS request with mutual TLS, and the subject token is the
  * certificate chain itself, as a JSON array of base64 DER certificates, leaf first.
  */
-import { nodeCrypto } from '../platform/node-builtins.js';
-import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { nodeCrypto, nodeFsPromises, nodeOs, nodePath } from '../platform/node-builtins.js';
 import { SubjectTokenError } from '../errors.js';
 import type { ClientCertificate } from '../http/types.js';
 import type { SubjectTokenSupplier } from './subject-token.js';
@@ -36,7 +33,11 @@ export class CertificateSubjectTokenSource implements SubjectTokenSupplier {
     return (
       this.#options.certificateConfigLocation ??
       (this.#env[CERTIFICATE_CONFIG_ENV] ||
-        join(this.#env.APPDATA ?? join(homedir(), '.config'), 'gcloud', 'certificate_config.json'))
+        nodePath().join(
+          this.#env.APPDATA ?? nodePath().join(nodeOs().homedir(), '.config'),
+          'gcloud',
+          'certificate_config.json',
+        ))
     );
   }
 
@@ -84,7 +85,7 @@ export class CertificateSubjectTokenSource implements SubjectTokenSupplier {
 async function readBounded(path: string, what: string): Promise<string> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await nodeFsPromises().readFile(path, 'utf8');
   } catch (error) {
     throw new SubjectTokenError(
       `${what} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'}); check the certificate configuration`,

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { nodeFsPromises } from '../platform/node-builtins.js';
 import { SubjectTokenError, TimeoutError } from '../errors.js';
 import { MAX_EXECUTABLE_TIMEOUT_MS } from './config.js';
 import { parseExecutableResponse, type ExecutableToken } from './executable-response.js';
@@ -89,7 +89,7 @@ export class ExecutableSubjectTokenSource implements SubjectTokenSupplier {
     if (!file) return undefined;
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await nodeFsPromises().readFile(file, 'utf8');
     } catch {
       return undefined;
     }

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { nodeFsPromises } from '../platform/node-builtins.js';
 import { SubjectTokenError } from '../errors.js';
 import {
   MAX_SUBJECT_TOKEN_BYTES,
@@ -16,6 +16,7 @@ export class FileSubjectTokenSource implements SubjectTokenSupplier {
   ) {}
 
   async getSubjectToken(): Promise<string> {
+    const { readFile, stat } = nodeFsPromises();
     let text: string;
     try {
       if ((await stat(this.path)).size > MAX_SUBJECT_TOKEN_BYTES) throw tooLarge(this.path);

@@ -2,9 +2,8 @@
  * The byte work of compact JWS on Node: strict base64url decoding into one reused scratch
  * buffer, UTF-8 checks and node:crypto signature checks. Other runtimes get ./jws-bytes.web.ts.
  */
-import { isUtf8 } from 'node:buffer';
 import type { KeyObject, VerifyKeyObjectInput } from 'node:crypto';
-import { nodeCrypto } from '../platform/node-builtins.js';
+import { nodeBuffer, nodeCrypto } from '../platform/node-builtins.js';
 import { hashBits } from './algorithms.js';
 import type { VerificationKey } from './key-set.js';
 
@@ -25,7 +24,7 @@ export class JwsBytes {
   text(segment: string): string | false | undefined {
     const bytes = this.#decode(segment);
     if (bytes === undefined) return undefined;
-    return isUtf8(bytes) && bytes.toString('utf8');
+    return nodeBuffer().isUtf8(bytes) && bytes.toString('utf8');
   }
 
   /** Whether `segment` is non-empty strict base64url. */

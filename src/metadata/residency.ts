@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
-import { join } from 'node:path';
+import type { NetworkInterfaceInfo } from 'node:os';
+import { nodeFsPromises, nodeOs, nodePath } from '../platform/node-builtins.js';
 import { envValue, type Environment } from './environment.js';
 
 /** Variables Google's serverless platforms set in every instance. */
@@ -32,7 +31,7 @@ export interface ResidencyInputs {
 export const DEFAULT_RESIDENCY_INPUTS: Omit<ResidencyInputs, 'env'> = {
   platform: process.platform,
   dmiDir: DEFAULT_DMI_DIR,
-  networkInterfaces,
+  networkInterfaces: () => nodeOs().networkInterfaces(),
 };
 
 /**
@@ -45,8 +44,9 @@ export async function findResidencySignal(inputs: ResidencyInputs): Promise<stri
     if (envValue(inputs.env, name) !== undefined) return `environment variable ${name} is set`;
   }
   if (inputs.platform === 'linux') {
+    const { readFile } = nodeFsPromises();
     for (const file of DMI_FILES) {
-      const path = join(inputs.dmiDir, file);
+      const path = nodePath().join(inputs.dmiDir, file);
       const text = await readFile(path, 'utf8').catch(() => '');
       if (text.includes('Google')) return `${path} says '${text.trim()}'`;
     }

@@ -1,19 +1,18 @@
-import { constants, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { nodeFs, nodeFsPromises } from './node-builtins.js';
 import { InvalidCredentialsError } from '../errors.js';
 
 /**
  * Credentials files as Node reads them: regular files only, bounded, never a FIFO that would
  * block. Other runtimes get ./regular-file.web.ts, where reading files is a Node-only feature.
  */
-// O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
-const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
-
 /** The bytes of `path`, which must be a regular file of at most `maxBytes`. */
 export async function readRegularFile(path: string, maxBytes: number): Promise<Uint8Array> {
   let handle;
   try {
-    handle = await open(path, OPEN_FLAGS);
+    const { O_RDONLY, O_NONBLOCK } = nodeFs().constants;
+    // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+    handle = await nodeFsPromises().open(path, O_RDONLY | O_NONBLOCK);
   } catch (error) {
     throw unreadable(path, (error as NodeJS.ErrnoException).code);
   }

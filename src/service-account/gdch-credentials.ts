@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { nodeFsPromises } from '../platform/node-builtins.js';
 import type { KeyObject } from 'node:crypto';
 import { InvalidCredentialsError, InvalidOptionsError } from '../errors.js';
 import { definedOnly } from '../options.js';
@@ -181,6 +181,7 @@ export class GdchCredentials extends Credentials<GdchCredentialsOptions> {
     const path = this.options.caCertPath;
     if (path === undefined) return undefined;
     const source = this.options.source ?? 'GDCH service account credentials';
+    const { readFile, stat } = nodeFsPromises();
     let pem: string;
     try {
       pem = (await stat(path)).size > MAX_CA_BYTES ? '' : await readFile(path, 'utf8');

@@ -1,6 +1,4 @@
-import { nodeCrypto } from '../platform/node-builtins.js';
-import { open, readdir, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { nodeCrypto, nodeFsPromises, nodePath } from '../platform/node-builtins.js';
 
 /**
  * Replaces `path` with `data` so that a reader (or a crash at any instant) sees the old content
@@ -8,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
  * over `path`, fsync the directory so the rename itself survives a power cut.
  */
 export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
+  const { open, rename, unlink } = nodeFsPromises();
   const temp = tempPath(path);
   const handle = await open(temp, 'wx', mode);
   try {
@@ -22,7 +21,7 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
     await unlink(temp).catch(() => undefined);
     throw error;
   }
-  await syncDirectory(dirname(path));
+  await syncDirectory(nodePath().dirname(path));
 }
 
 /**
@@ -30,6 +29,7 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
  * {@link removeOrphanedTempFiles} tell files of dead processes from work in progress.
  */
 export function tempPath(path: string): string {
+  const { basename, dirname, join } = nodePath();
   return join(
     dirname(path),
     `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(6).toString('base64url')}.tmp`,
@@ -41,6 +41,8 @@ export function tempPath(path: string): string {
  * creating and renaming them). Call it while holding the file's lock.
  */
 export async function removeOrphanedTempFiles(path: string): Promise<void> {
+  const { readdir, unlink } = nodeFsPromises();
+  const { basename, dirname, join } = nodePath();
   const prefix = `.${basename(path)}.`;
   let names: string[];
   try {
@@ -71,7 +73,7 @@ export function processAlive(pid: number): boolean {
 async function syncDirectory(dir: string): Promise<void> {
   let handle;
   try {
-    handle = await open(dir, 'r');
+    handle = await nodeFsPromises().open(dir, 'r');
     await handle.sync();
   } catch {
     // Windows cannot open a directory for fsync; there rename is already durable enough.

@@ -1,5 +1,4 @@
-import { hostname } from 'node:os';
-import { link, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
+import { nodeFsPromises, nodeOs } from '../platform/node-builtins.js';
 import { sleep } from '../http/retry.js';
 import { processAlive, tempPath } from './atomic-file.js';
 import { TokenStoreError } from './token-store.js';
@@ -32,7 +31,7 @@ export async function acquireFileLock(
 ): Promise<() => Promise<void>> {
   const { timeoutMs = 15_000, staleMs = 10_000 } = options;
   const deadline = Date.now() + timeoutMs;
-  const owner = `${process.pid} ${hostname()} ${Date.now()}\n`;
+  const owner = `${process.pid} ${nodeOs().hostname()} ${Date.now()}\n`;
   for (let attempt = 0; ; attempt++) {
     if (await tryCreate(lockPath, owner)) return () => releaseLock(lockPath, owner);
     const found = await inspectLock(lockPath, staleMs);
@@ -48,6 +47,7 @@ export async function acquireFileLock(
  * owner line cannot be written (ENOSPC, a quota) is removed again, so it cannot block others.
  */
 async function tryCreate(lockPath: string, owner: string): Promise<boolean> {
+  const { open, unlink } = nodeFsPromises();
   let handle;
   try {
     handle = await open(lockPath, 'wx', 0o600);
@@ -75,6 +75,7 @@ async function tryCreate(lockPath: string, owner: string): Promise<boolean> {
 }
 
 async function releaseLock(lockPath: string, owner: string): Promise<void> {
+  const { readFile, unlink } = nodeFsPromises();
   // Only our own lock: had it been judged stale and taken over, the file is someone else's now.
   const current = await readFile(lockPath, 'utf8').catch(() => undefined);
   if (current === owner) await unlink(lockPath).catch(() => undefined);
@@ -87,6 +88,7 @@ type FoundLock =
 
 /** What is at the lock path. Anything but a regular file is an error a wait cannot fix. */
 async function inspectLock(lockPath: string, staleMs: number): Promise<FoundLock> {
+  const { lstat, readFile } = nodeFsPromises();
   let stats;
   try {
     stats = await lstat(lockPath);
@@ -137,6 +139,7 @@ function stillHeld(lockPath: string, timeoutMs: number, found: FoundLock): Token
  * processes breaking the same stale lock never delete a fresh one.
  */
 async function breakStaleLock(lockPath: string, content: string): Promise<boolean> {
+  const { link, readFile, rename, unlink } = nodeFsPromises();
   const aside = tempPath(lockPath);
   try {
     await rename(lockPath, aside);
@@ -159,6 +162,6 @@ function isStale(content: string, modifiedAt: number, staleMs: number): boolean 
   if (!pid || !host || !Number.isFinite(since)) {
     return Date.now() - modifiedAt > EMPTY_LOCK_STALE_MS;
   }
-  if (host === hostname()) return !processAlive(Number(pid));
+  if (host === nodeOs().hostname()) return !processAlive(Number(pid));
   return Date.now() - since > staleMs;
 }

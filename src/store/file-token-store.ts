@@ -1,6 +1,5 @@
 import { InvalidOptionsError } from '../errors.js';
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { nodeFsPromises, nodePath } from '../platform/node-builtins.js';
 import { removeOrphanedTempFiles, writeFileAtomic } from './atomic-file.js';
 import { acquireFileLock, type FileLockOptions } from './file-lock.js';
 import { TokenStoreError, type TokenStore } from './token-store.js';
@@ -104,7 +103,7 @@ export class FileTokenStore implements TokenStore {
   async #read(): Promise<Entries> {
     let text: string;
     try {
-      text = await readFile(this.path, 'utf8');
+      text = await nodeFsPromises().readFile(this.path, 'utf8');
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return noPrototype();
       throw new TokenStoreError(
@@ -117,7 +116,7 @@ export class FileTokenStore implements TokenStore {
 
   async #ensureDirectory(): Promise<void> {
     try {
-      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+      await nodeFsPromises().mkdir(nodePath().dirname(this.path), { recursive: true, mode: 0o700 });
     } catch (error) {
       throw new TokenStoreError(
         `cannot create the directory of token store ${this.path} (${errorCode(error)})`,
