@@ -3,13 +3,13 @@
  * two modules, the entry's list of names and one `core.js` holding every class once. Code
  * splitting would give a dozen chunks, each a module to resolve, read and link (~5 ms on a cold
  * start), so the entries are laid out by hand:
- * - core.js: warrant, warrant/protocol, warrant/oauth1 and warrant/constants in one module, plus,
- *   as namespaces, the modules that warrant/cache and warrant/testing use from outside their
- *   folders;
- * - index.js, protocol.js, oauth1.js, constants.js: `export { … } from './core.js'`, each listing
- *   exactly its entry's names;
- * - cache.js and testing.js: their own folders bundled, importing everything else from core.js,
- *   so an `AuthError` thrown by the emulator is the `AuthError` users import.
+ * - core.js: warrant, warrant/protocol and warrant/constants in one module, plus, as
+ *   namespaces, the modules that the satellites use from outside their folders;
+ * - index.js, protocol.js, constants.js: `export { … } from './core.js'`, each listing exactly
+ *   its entry's names;
+ * - the satellites (cache.js, testing.js, oauth1.js, node-wire.js, cli.js): their own folders
+ *   bundled, importing everything else from core.js, so an `AuthError` thrown by the emulator is
+ *   the `AuthError` users import.
  * Every package dependency (jose, gaxios, @redis/client) stays external, so what warrant imports
  * lazily stays lazy. Source maps chain back through tsc's maps to src/*.ts. Run after
  * `tsc -p tsconfig.build.json`.
@@ -32,11 +32,13 @@ const common = {
 
 const src = resolve('dist/src');
 const out = resolve('dist/bundle');
-const CORE_ENTRIES = ['index', 'protocol', 'oauth1', 'constants'];
+const CORE_ENTRIES = ['index', 'protocol', 'constants'];
 /** Bundled on their own, reaching core.js for what lies outside them: entry → what it owns. */
 const SATELLITES = {
   cache: { entry: 'cache/index.js', owns: 'cache/' },
   testing: { entry: 'testing/index.js', owns: 'testing/' },
+  // OAuth 1.0a: nothing else imports it, so `import('warrant')` does not read it.
+  oauth1: { entry: 'oauth1.js', owns: 'oauth/oauth1/' },
   // Imported on the first request, so that `import('warrant')` does not load node:http.
   'node-wire': { entry: 'http/node-wire.js', owns: 'http/node-wire.js' },
   // The `warrant` command: a short process, so its start-up is most of what a user waits for.
@@ -106,7 +108,7 @@ await build({
   ],
 });
 
-// 2. core.js: the four entries' modules in one file, with the linked modules as namespaces.
+// 2. core.js: the three entries' modules in one file, with the linked modules as namespaces.
 const importPath = (file) => `./${relative(src, file).split(sep).join('/')}`;
 const coreSource = [
   ...CORE_ENTRIES.map((entry) => `export * from './${entry}.js';`),
