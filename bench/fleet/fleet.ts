@@ -242,12 +242,20 @@ function rows(
   });
   const result: Row[] = [
     row('fleet.hits', `token hits, ${PROCESSES} processes × ${IDENTITIES} identities`, fleet),
-    row(
-      'fleet.hits.outage',
-      'the same, Redis killed for 20 % of the run',
-      outage,
-      `; ${outage.hits - fleet.hits} extra mints (bound ${outageBound()}: docs/fleet.md)`,
-    ),
+    {
+      ...row(
+        'fleet.hits.outage',
+        'the same, Redis killed for 20 % of the run',
+        outage,
+        `; ${outage.hits - fleet.hits} extra mints (bound ${outageBound()}: docs/fleet.md)`,
+      ),
+      // Without Redis no process can share, so "≈ 1.0" cannot hold here by design: each mints
+      // its own once per refresh period; the bound docs/fleet.md derives is what is promised.
+      target: {
+        text: `extra mints ≤ ${outageBound()} (docs/fleet.md), no caller error`,
+        met: outage.errors === 0 && outage.hits - fleet.hits <= outageBound(),
+      },
+    },
     {
       ...row(
         'fleet.hits.killed-holder',
@@ -255,10 +263,16 @@ function rows(
         killed,
         `; lease taken over ${killed.takeoverMs ?? 'never'} ms after the kill, which came ${killed.leaseToKillMs ?? '?'} ms after the holder took the lease (lease ${LEASE_MS} ms, mint ${SLOW_MINT_MS} ms)`,
       ),
+      // The lease runs out LEASE_MS after the holder took it, whenever the kill came: a kill
+      // right after the lease cannot be taken over sooner than LEASE_MS after it, so the bound
+      // counts from the lease, with a tenth for timers firing late on a loaded machine.
       target: {
-        text: `takeover ≤ lease (${LEASE_MS} ms) after the kill, no caller error`,
+        text: `takeover ≤ 1.1 × lease (${LEASE_MS} ms) after the holder took it, no caller error`,
         met:
-          killed.errors === 0 && killed.takeoverMs !== undefined && killed.takeoverMs <= LEASE_MS,
+          killed.errors === 0 &&
+          killed.takeoverMs !== undefined &&
+          killed.leaseToKillMs !== undefined &&
+          killed.leaseToKillMs + killed.takeoverMs <= 1.1 * LEASE_MS,
       },
     },
   ];
