@@ -1,4 +1,6 @@
 export * from './portable.js';
+// The real Node and gaxios types behind platform/node-types.ts, for the Node entry's declarations.
+export type {} from './platform/node-types-on-node.js';
 export { KeyObjectSigner, type Signer, type SigningAlgorithm } from './service-account/signer.js';
 export {
   Flow,

@@ -1,3 +1,5 @@
+// A Node-only entry: its declarations see the real Node types behind platform/node-types.ts.
+export type {} from '../platform/node-types-on-node.js';
 export {
   canonicalIdentity,
   type CachedToken,

@@ -7,6 +7,7 @@ import { SubjectTokenError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
 import { describeUrl } from '../http/send.js';
 import type { HttpOptions, HttpRequest } from '../http/types.js';
+import type { Environment } from '../metadata/environment.js';
 import { signAwsRequest, type AwsSecurityCredentials } from './aws-sigv4.js';
 import type { SubjectTokenContext, SubjectTokenSupplier } from './subject-token.js';
 
@@ -37,7 +38,7 @@ export interface AwsMetadataOptions {
   credentialsUrl?: string;
   /** IMDSv2: where to PUT for a session token; absent means IMDSv1. */
   imdsv2SessionTokenUrl?: string;
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
   http?: HttpOptions;
 }
 

@@ -11,6 +11,7 @@ import {
   type CredentialsJson,
 } from '../credentials/credentials-file.js';
 import type { CredentialsOptions } from '../credentials/credentials.js';
+import type { Environment } from '../metadata/environment.js';
 import type { AwsSecurityCredentialsSupplier } from './aws-source.js';
 import type { SubjectTokenFormat, SubjectTokenSupplier } from './subject-token.js';
 
@@ -67,7 +68,7 @@ export interface ExternalAccountOptions extends CredentialsOptions {
   /** Extra CA certificates (PEM) trusted for a mutual-TLS STS endpoint, e.g. a private one. */
   stsCa?: string;
   /** The environment executables and AWS read. Default `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
   /** Names the credentials in error messages (a file path). */
   source?: string;
 }

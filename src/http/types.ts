@@ -1,4 +1,4 @@
-import type { Agent } from 'node:http';
+import type { HttpAgent } from '../platform/node-types.js';
 
 /** One HTTP exchange as plain values: what the protocol halves build and consume. */
 export interface HttpRequest {
@@ -58,7 +58,7 @@ export interface HttpOptions {
    * Send through this node:http(s) agent (its pool, TLS options, proxy) instead of warrant's
    * shared keep-alive agents; it must match the URL's scheme. The proxy environment is not read.
    */
-  agent?: Agent;
+  agent?: HttpAgent;
   /**
    * The forward proxy, as `http://host:port`; `false` for none. Default: `HTTPS_PROXY`,
    * `https_proxy`, `HTTP_PROXY` or `http_proxy`, minus the hosts in `NO_PROXY`/`no_proxy`, as

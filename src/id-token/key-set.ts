@@ -3,7 +3,7 @@
  * `public_key-jwk`) or its `{kid: PEM}` map (`/oauth2/v1/certs`, X.509 certificates or SPKI
  * keys). Keys are parsed once, by ./public-key.js, into keys that decide their own algorithm.
  */
-import type { KeyObject, VerifyKeyObjectInput, webcrypto } from 'node:crypto';
+import type { CryptoKey, KeyObject, VerifyKeyObjectInput } from '../platform/node-types.js';
 import { TokenResponseError } from '../errors.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
@@ -18,7 +18,7 @@ export type KeySetFormat = 'jwks' | 'pem';
  * A key as the runtime's crypto takes it: a node:crypto KeyObject (with the signature encoding
  * and padding its algorithm needs) on Node, a WebCrypto CryptoKey elsewhere.
  */
-export type VerifyKey = KeyObject | VerifyKeyObjectInput | webcrypto.CryptoKey;
+export type VerifyKey = KeyObject | VerifyKeyObjectInput | CryptoKey;
 
 /** One key, parsed and ready to verify with. */
 export interface VerificationKey {

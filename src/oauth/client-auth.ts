@@ -1,4 +1,4 @@
-import type { JsonWebKey, KeyObject } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from '../platform/node-types.js';
 import { InvalidOptionsError } from '../errors.js';
 import { encodeBase64 } from '../platform/base64url.js';
 import { createPrivateKey } from '../platform/private-key.js';

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import type { KeyObject } from '../platform/node-types.js';
 import type { TokenIdentity } from '../credentials/token-cache.js';
 import { InvalidCredentialsError, InvalidOptionsError } from '../errors.js';
 import { DEFAULT_UNIVERSE_DOMAIN, definedOnly } from '../options.js';

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import type { KeyObject } from '../platform/node-types.js';
 import {
   optionalString,
   requireString,

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import type { KeyObject } from '../platform/node-types.js';
 import { nodeCrypto } from '../platform/node-builtins.js';
 import { InvalidCredentialsError } from '../errors.js';
 import type { JwsSigner } from '../oauth/jwt.js';

@@ -1,7 +1,8 @@
-import type { Gaxios, GaxiosOptions, GaxiosResponse } from 'gaxios';
+import type { Gaxios } from 'gaxios';
 import { Credentials } from '../credentials/credentials.js';
 import { InvalidOptionsError } from '../errors.js';
 import { loadGaxios } from '../platform/gaxios.js';
+import type { GaxiosOptions, GaxiosResponse } from '../platform/node-types.js';
 import { isReplayableBody } from './replayable.js';
 
 /** Options for {@link AuthorizedClient}. */
