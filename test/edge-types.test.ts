@@ -143,12 +143,14 @@ import type { Agent } from 'node:http';
 import type { OAuth1ClientOptions } from 'warrant/oauth1';
 import { exchangeToken } from 'warrant/protocol';
 import type { MemoryTokenCacheOptions } from 'warrant/cache';
+import { startEmulator } from 'warrant/testing';
 
 ${EQUAL}
 type Http = NonNullable<Parameters<typeof exchangeToken>[1]>;
 export const protocolAgent: Equal<Http['agent'], Agent | undefined> = true;
 export const oauth1Agent: Equal<NonNullable<OAuth1ClientOptions['http']>['agent'], Agent | undefined> = true;
 export const cacheOptions: MemoryTokenCacheOptions | undefined = undefined;
+export const emulator: ReturnType<typeof startEmulator> | undefined = undefined;
 `;
 
 const EDGE_TSCONFIG = {

@@ -2,6 +2,8 @@
  * `warrant/testing`: a local emulator of Google's auth endpoints for tests and demos.
  * Nothing in the library imports it.
  */
+// A Node-only entry: its declarations see the real Node types behind platform/node-types.ts.
+export type {} from '../platform/node-types-on-node.js';
 export { startEmulator } from './emulator.js';
 export type {
   AuthorizedUserJson,
