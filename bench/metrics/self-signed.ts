@@ -24,7 +24,7 @@ import { ServiceAccountCredentials } from '../../src/index.js';
 import { audienceOf } from '../../src/service-account/audience.js';
 import type { BenchContext } from '../context.js';
 import { atMostTimesFloor, atMostTimesGal, measured, type Measured, type Row } from '../report.js';
-import { nowMs, ratioSample, repeatInterleaved, type Sample } from '../stats.js';
+import { lessBaseline, nowMs, ratioSample, repeatInterleaved, type Sample } from '../stats.js';
 
 const REPETITIONS = 7;
 const GAL_CALLS_PER_BATCH = 500;
@@ -155,13 +155,18 @@ class BareHeaders {
   }
 }
 
-/** The bare Map's 5,000-origin time over its own one-origin time, per repetition. */
+/**
+ * The bare Map's 5,000-origin time over its own one-origin time, per repetition, and what 5,000
+ * origins add to each call in absolute terms, warrant's and the bare Map's.
+ */
 function bareMapNote(times: Record<string, Sample>, bareTimes: Record<string, Sample>): string {
   const r = ratioSample(bareTimes['map@5000'], bareTimes['map@1']);
   const warrantOverMap = ratioSample(times['warrant@5000'], bareTimes['map@5000']);
   if (!r || !warrantOverMap) return 'no bare-Map floor';
   const range = (x: Sample) => `${x.median.toFixed(2)}× (${x.min.toFixed(2)}–${x.max.toFixed(2)})`;
-  return `a bare Map keyed by origin takes ${range(r)} its own one-origin time at 5,000 origins (${bareTimes['map@1'].median.toFixed(3)} → ${bareTimes['map@5000'].median.toFixed(3)} µs, timed after warrant); warrant at 5,000 takes ${range(warrantOverMap)} the bare Map's time there`;
+  const warrantExtra = lessBaseline(times['warrant@5000'], times['warrant@1']).median;
+  const mapExtra = lessBaseline(bareTimes['map@5000'], bareTimes['map@1']).median;
+  return `a bare Map keyed by origin takes ${range(r)} its own one-origin time at 5,000 origins (${bareTimes['map@1'].median.toFixed(3)} → ${bareTimes['map@5000'].median.toFixed(3)} µs, timed after warrant); warrant at 5,000 takes ${range(warrantOverMap)} the bare Map's time there; time added by 5,000 origins over one: warrant ${warrantExtra.toFixed(3)} µs, the bare Map ${mapExtra.toFixed(3)} µs`;
 }
 
 /**
