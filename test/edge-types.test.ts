@@ -187,6 +187,9 @@ async function compile(dir: string, config: string): Promise<{ code: number; out
 
 // These compile against the packed package (`npm test` builds before mocha), as its users do.
 describe('the published type declarations', function () {
+  // Seven tsc runs and an npm pack: CPU work, which on a loaded 2-core box takes well over the
+  // default 20 s (one run under load timed out at it).
+  this.timeout(180_000);
   let dir: string;
 
   let tarball: string;
