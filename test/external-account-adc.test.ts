@@ -95,6 +95,19 @@ describe('federated credentials through ADC and the CLI', () => {
     assert.equal(principal(await credentials.getAccessToken()), target.client_email);
   });
 
+  it('impersonates from an impersonated_service_account file whose source is a workforce user, as gcloud writes after a workforce login', async () => {
+    const user = createWorkforceUser(emulator.current.state);
+    const target = emulator.current.createServiceAccount();
+    const credentials = credentialsFromJson({
+      type: 'impersonated_service_account',
+      service_account_impersonation_url: `${emulator.current.url}/v1/projects/-/serviceAccounts/${target.client_email}:generateAccessToken`,
+      source_credentials: user,
+    });
+    const userToken = await ExternalAccountAuthorizedUserCredentials.fromJson(user).getAccessToken();
+    emulator.current.grantTokenCreator(principal(userToken), target.client_email);
+    assert.equal(principal(await credentials.getAccessToken()), target.client_email);
+  });
+
   describe('external_account_authorized_user', () => {
     it('refreshes with the client in HTTP Basic, introspects and revokes', async () => {
       const json = createWorkforceUser(emulator.current.state);
