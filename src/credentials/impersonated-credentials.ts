@@ -7,6 +7,7 @@ import {
   iamField,
   iamSignBlob,
   parseGeneratedAccessToken,
+  RESOURCE_NAME_PREFIX,
   type IamCall,
 } from './iam-credentials.js';
 import { bytesOf, type SignResult, type SigningCredentials } from './signing.js';
@@ -24,7 +25,8 @@ export interface ImpersonatedCredentialsOptions extends CredentialsOptions {
   targetPrincipal: string;
   /**
    * Service accounts between the caller and the target, in order: the caller may act as the
-   * first, each as the next, the last as the target.
+   * first, each as the next, the last as the target. Emails, or IAM resource names
+   * (`projects/-/serviceAccounts/EMAIL`, as google-auth passes them).
    */
   delegates?: readonly string[];
   /** Seconds the minted access tokens live: 1 to 43 200. Default 3600. */
@@ -63,8 +65,8 @@ export class ImpersonatedCredentials
   readonly type = 'impersonated_service_account';
 
   constructor(options: ImpersonatedCredentialsOptions) {
-    checkOptions(options);
-    super({ ...options, delegates: Object.freeze([...(options.delegates ?? [])]) });
+    const delegates = checkOptions(options);
+    super({ ...options, delegates: Object.freeze(delegates) });
   }
 
   get sourceCredentials(): Credentials {
@@ -181,21 +183,27 @@ export class ImpersonatedCredentials
   }
 }
 
-function checkOptions(options: ImpersonatedCredentialsOptions): void {
+/** Checks the options; returns the delegates as emails. */
+function checkOptions(options: ImpersonatedCredentialsOptions): string[] {
   if (!(options?.sourceCredentials instanceof Credentials)) {
     throw new InvalidOptionsError(
       'ImpersonatedCredentials needs sourceCredentials: the Credentials of the caller (e.g. await defaultCredentials())',
     );
   }
   checkAccount(options.targetPrincipal, 'targetPrincipal');
-  if (options.delegates !== undefined) {
-    if (!Array.isArray(options.delegates)) {
-      throw new InvalidOptionsError(
-        'ImpersonatedCredentials delegates must be an array of service account emails',
-      );
-    }
-    options.delegates.forEach((delegate, i) => checkAccount(delegate, `delegates[${i}]`));
+  if (options.delegates !== undefined && !Array.isArray(options.delegates)) {
+    throw new InvalidOptionsError(
+      'ImpersonatedCredentials delegates must be an array of service account emails',
+    );
   }
+  const delegates = (options.delegates ?? []).map((delegate: unknown, i) => {
+    const email =
+      typeof delegate === 'string' && delegate.startsWith(RESOURCE_NAME_PREFIX)
+        ? delegate.slice(RESOURCE_NAME_PREFIX.length)
+        : delegate;
+    checkAccount(email, `delegates[${i}]`);
+    return email as string;
+  });
   const lifetime = options.lifetime;
   if (
     lifetime !== undefined &&
@@ -206,6 +214,7 @@ function checkOptions(options: ImpersonatedCredentialsOptions): void {
     );
   }
   if (options.iamEndpoint !== undefined) checkEndpoint(options.iamEndpoint);
+  return delegates;
 }
 
 function checkAccount(value: unknown, field: string): void {
