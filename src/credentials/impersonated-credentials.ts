@@ -81,9 +81,17 @@ export class ImpersonatedCredentials
     return this.options.delegates ?? [];
   }
 
-  /** The IAM Credentials API root these credentials call. */
-  get iamEndpoint(): string {
-    return this.options.iamEndpoint ?? defaultIamEndpoint(this.options.universeDomain);
+  /** The IAM Credentials API root these credentials call: the option, else the universe's. */
+  async getIamEndpoint(): Promise<string> {
+    return this.options.iamEndpoint ?? defaultIamEndpoint(await this.getUniverseDomain());
+  }
+
+  /**
+   * The `universeDomain` option, else the source credentials' universe: the token that
+   * authorizes every IAM call belongs there.
+   */
+  override async getUniverseDomain(): Promise<string> {
+    return this.options.universeDomain ?? this.options.sourceCredentials.getUniverseDomain();
   }
 
   /**
@@ -111,7 +119,7 @@ export class ImpersonatedCredentials
       { audience, includeEmail: options.includeEmail === true },
       this.options.http,
     );
-    return iamField(json, 'token', 'generateIdToken', this.iamEndpoint);
+    return iamField(json, 'token', 'generateIdToken', await this.getIamEndpoint());
   }
 
   /** Signs `data` with the target service account's Google-managed key (IAM `signBlob`). */
@@ -139,7 +147,7 @@ export class ImpersonatedCredentials
       { payload: JSON.stringify(claims) },
       this.options.http,
     );
-    return iamField(json, 'signedJwt', 'signJwt', this.iamEndpoint);
+    return iamField(json, 'signedJwt', 'signJwt', await this.getIamEndpoint());
   }
 
   override toJSON(): Record<string, unknown> {
@@ -173,7 +181,17 @@ export class ImpersonatedCredentials
   }
 
   async #call(): Promise<IamCall> {
-    const endpoint = this.iamEndpoint;
+    const [universe, sourceUniverse] = await Promise.all([
+      this.getUniverseDomain(),
+      this.options.sourceCredentials.getUniverseDomain(),
+    ]);
+    if (universe !== sourceUniverse) {
+      // Sending the source's token to another universe's IAM would leak it there.
+      throw new InvalidOptionsError(
+        `ImpersonatedCredentials universeDomain ${universe} is not the universe of the source credentials, ${sourceUniverse} (drop the option, or use source credentials from ${universe})`,
+      );
+    }
+    const endpoint = await this.getIamEndpoint();
     return {
       endpoint,
       serviceAccount: this.options.targetPrincipal,
