@@ -316,7 +316,7 @@ describe('ImpersonatedCredentials', () => {
     it("refuses a universeDomain other than the source credentials' before sending their token", async () => {
       const credentials = impersonate({ universeDomain: 'example-universe.test' });
       const error = await credentials.getAccessToken().catch((e: unknown) => e);
-      assert.ok(error instanceof AuthError);
+      assert.ok(error instanceof AuthError, String(error));
       assert.equal(error.code, 'ERR_INVALID_OPTIONS');
       assert.match(error.message, /example-universe\.test.*googleapis\.com/);
       assert.equal(emulator.current.hits.generateAccessToken ?? 0, 0);

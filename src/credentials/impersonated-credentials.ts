@@ -11,6 +11,7 @@ import {
   type IamCall,
 } from './iam-credentials.js';
 import { bytesOf, type SignResult, type SigningCredentials } from './signing.js';
+import { universeOfSource } from './source-universe.js';
 
 /** One hour, IAM's default. */
 export const DEFAULT_IMPERSONATION_LIFETIME_SEC = 3600;
@@ -83,15 +84,21 @@ export class ImpersonatedCredentials
 
   /** The IAM Credentials API root these credentials call: the option, else the universe's. */
   async getIamEndpoint(): Promise<string> {
-    return this.options.iamEndpoint ?? defaultIamEndpoint(await this.getUniverseDomain());
+    // The universe is checked even when the endpoint is given: the source's token goes there.
+    const universe = await this.getUniverseDomain();
+    return this.options.iamEndpoint ?? defaultIamEndpoint(universe);
   }
 
   /**
-   * The `universeDomain` option, else the source credentials' universe: the token that
-   * authorizes every IAM call belongs there.
+   * The source credentials' universe, where the token that authorizes every IAM call belongs; a
+   * different `universeDomain` option is ERR_INVALID_OPTIONS.
    */
-  override async getUniverseDomain(): Promise<string> {
-    return this.options.universeDomain ?? this.options.sourceCredentials.getUniverseDomain();
+  override getUniverseDomain(): Promise<string> {
+    return universeOfSource(
+      this.options.universeDomain,
+      this.options.sourceCredentials,
+      'ImpersonatedCredentials',
+    );
   }
 
   /**
@@ -181,16 +188,6 @@ export class ImpersonatedCredentials
   }
 
   async #call(): Promise<IamCall> {
-    const [universe, sourceUniverse] = await Promise.all([
-      this.getUniverseDomain(),
-      this.options.sourceCredentials.getUniverseDomain(),
-    ]);
-    if (universe !== sourceUniverse) {
-      // Sending the source's token to another universe's IAM would leak it there.
-      throw new InvalidOptionsError(
-        `ImpersonatedCredentials universeDomain ${universe} is not the universe of the source credentials, ${sourceUniverse} (drop the option, or use source credentials from ${universe})`,
-      );
-    }
     const endpoint = await this.getIamEndpoint();
     return {
       endpoint,
