@@ -380,8 +380,37 @@ describe('no secret in any error', () => {
     );
     await record('IAM answering junk', impersonated.signJwt({ sub: 'x' }));
 
+    // Wrappers whose universe is not their source's: refused, whatever the source holds.
+    const primed = new OpaqueSource({});
+    await primed.getAccessToken();
+    await record(
+      'impersonation in another universe than its source',
+      new ImpersonatedCredentials({
+        sourceCredentials: primed,
+        targetPrincipal: 'target@p.iam.gserviceaccount.com',
+        universeDomain: 'other-universe.test',
+      }).getAccessToken(),
+    );
+    await record(
+      'downscoping in another universe than its source',
+      new DownscopedCredentials({
+        sourceCredentials: primed,
+        credentialAccessBoundary: {
+          accessBoundaryRules: [
+            { availableResource: '//storage.googleapis.com/b', availablePermissions: ['inRole:r'] },
+          ],
+        },
+        universeDomain: 'other-universe.test',
+      }).getAccessToken(),
+    );
+
     // An impersonated_service_account file whose source key is broken.
     const key = generateTestKey();
+    await record('domain-wide delegation outside googleapis.com', () =>
+      ServiceAccountCredentials.fromJson(
+        serviceAccountJson(key, { universe_domain: 'other-universe.test' }),
+      ).withSubject('alice@example.com'),
+    );
     const brokenPem = key.privateKeyPem.replace(/[A-Za-z]{10}/, 'AAAAAAAAAA');
     await record(
       'impersonated file with a broken source key (parsed at the first token request)',
@@ -431,7 +460,7 @@ describe('no secret in any error', () => {
       gdchAssertion,
       gdchAssertion.split('.')[2],
     ];
-    assert.equal(errors.length, 6);
+    assert.equal(errors.length, 9);
     for (const [what, error] of errors) {
       assert.ok(error instanceof Error && 'code' in error, `${what}: a typed error`);
       const shown = everythingShown(error);
