@@ -318,6 +318,29 @@ describe('no secret in any error', () => {
       }).getAccessToken(),
     );
 
+    const STS_TOKEN = 'sts-issued-access-token-value-0123456789';
+    nock(STS_HOST).post('/v1/token').reply(200, {
+      access_token: STS_TOKEN,
+      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      token_type: 'Bearer',
+      expires_in: 3600,
+    });
+    nock('https://crm.example.test')
+      .get('/v1/projects/1')
+      .reply(403, function (this: { req: { headers: Record<string, string> } }) {
+        const message = `denied ${this.req.headers.authorization}`;
+        return { error: { code: 403, message, status: 'PERMISSION_DENIED' } };
+      });
+    await record(
+      'Cloud Resource Manager echoing the STS token',
+      new ExternalAccountCredentials({
+        ...base,
+        subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+        subjectTokenSupplier: { getSubjectToken: async () => SUBJECT_TOKEN },
+        resourceManagerUrl: 'https://crm.example.test/v1/projects/',
+      }).fetchProjectId(),
+    );
+
     assert.ok(signedRequest.length > 100, 'the signed AWS request was captured');
     const signature = /Signature=([0-9a-f]{64})/.exec(decodeURIComponent(signedRequest))?.[1];
     assert.ok(signature);
@@ -329,8 +352,9 @@ describe('no secret in any error', () => {
       signedRequest,
       signature,
       REFRESH_TOKEN,
+      STS_TOKEN,
     ];
-    assert.equal(errors.length, 6);
+    assert.equal(errors.length, 7);
     assertNoneShows(errors, secrets);
     assert.ok(sourceToken);
   });
