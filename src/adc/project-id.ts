@@ -47,7 +47,17 @@ export async function findProjectId(
     const value = envValue(inputs.env, name);
     if (value !== undefined) return { projectId: value, source: name };
   }
-  const fromCredentials = await credentialsProject(inputs.credentials);
+  // Only credentials that look their project up wait here: the clock below starts at once else.
+  const { projectId, fetchProjectId } = (inputs.credentials ?? {}) as {
+    projectId?: unknown;
+    fetchProjectId?: unknown;
+  };
+  const fromCredentials =
+    typeof projectId === 'string' && projectId !== ''
+      ? projectId
+      : typeof fetchProjectId === 'function'
+        ? await lookUpProject(fetchProjectId as () => Promise<unknown>, inputs.credentials)
+        : undefined;
   if (fromCredentials !== undefined) return { projectId: fromCredentials, source: 'credentials' };
   const startedAt = performance.now();
   const fromGcloud = await gcloudProject(inputs.gcloudConfigDir, inputs.env);
@@ -56,22 +66,14 @@ export async function findProjectId(
   return fromMetadata ? { projectId: fromMetadata, source: 'metadata server' } : undefined;
 }
 
-/**
- * The credentials' own project: a key's `project_id`, else what they can look up (federated
- * credentials ask Cloud Resource Manager, as google-auth does).
- */
-async function credentialsProject(credentials: unknown): Promise<string | undefined> {
-  const { projectId, fetchProjectId } = (credentials ?? {}) as {
-    projectId?: unknown;
-    fetchProjectId?: unknown;
-  };
-  if (typeof projectId === 'string' && projectId !== '') return projectId;
-  if (typeof fetchProjectId !== 'function') return undefined;
+/** What credentials' `fetchProjectId` finds (federated credentials ask Cloud Resource Manager). */
+async function lookUpProject(
+  fetchProjectId: () => Promise<unknown>,
+  credentials: unknown,
+): Promise<string | undefined> {
   // A project the credentials cannot look up (no permission, API disabled) is not an error of
   // the search: the later sources may still know it.
-  const fetched: unknown = await (fetchProjectId as () => Promise<unknown>)
-    .call(credentials)
-    .catch(() => undefined);
+  const fetched: unknown = await fetchProjectId.call(credentials).catch(() => undefined);
   return typeof fetched === 'string' && fetched !== '' ? fetched : undefined;
 }
 
