@@ -43,6 +43,34 @@ describe('DownscopedCredentials', () => {
     assert.ok(downscoped.expiresAt);
   });
 
+  it("takes the source credentials' universe and its STS, and refuses another before any request", async () => {
+    const universe = 'example-universe.test';
+    const inUniverse = ServiceAccountCredentials.fromJson({
+      ...emulator.current.serviceAccountKey,
+      universe_domain: universe,
+    });
+    const boundary = { accessBoundaryRules: [RULE] };
+    const downscoped = new DownscopedCredentials({
+      sourceCredentials: inUniverse,
+      credentialAccessBoundary: boundary,
+    });
+    assert.equal(await downscoped.getUniverseDomain(), universe);
+    assert.equal(await downscoped.getTokenUrl(), `https://sts.${universe}/v1/token`);
+
+    const mismatched = new DownscopedCredentials({
+      sourceCredentials: source(),
+      credentialAccessBoundary: boundary,
+      tokenUrl: `${emulator.current.url}/v1/token`,
+      universeDomain: universe,
+    });
+    const error = await mismatched.getAccessToken().catch((e: unknown) => e);
+    assert.ok(error instanceof AuthError);
+    assert.equal(error.code, 'ERR_INVALID_OPTIONS');
+    assert.match(error.message, /example-universe\.test.*googleapis\.com/);
+    assert.equal(emulator.current.hits.token ?? 0, 0);
+    assert.equal(emulator.current.hits.sts ?? 0, 0);
+  });
+
   it('refuses a bad boundary locally, naming the rule, before any request', () => {
     const cases: [unknown, RegExp][] = [
       [[], /1 to 10 rules, got 0/],

@@ -29,7 +29,14 @@ describe('federated credentials through ADC and the CLI', () => {
     return writeScratch(
       dir,
       `config-${audience.split('/').pop()}.json`,
-      JSON.stringify(oidcConfig(emulator.current, audience, { file })),
+      JSON.stringify(
+        oidcConfig(
+          emulator.current,
+          audience,
+          { file },
+          { cloud_resource_manager_url: `${emulator.current.url}/v1/projects/` },
+        ),
+      ),
     );
   }
 
@@ -49,6 +56,55 @@ describe('federated credentials through ADC and the CLI', () => {
       principal(await credentials.getAccessToken()),
       /^principal:\/\/iam\.googleapis\.com\//,
     );
+  });
+
+  describe('the project, looked up in Cloud Resource Manager as google-auth does', () => {
+    const resolverFor = (path: string, env: Record<string, string> = {}) =>
+      new DefaultCredentialsResolver({
+        env: { GOOGLE_APPLICATION_CREDENTIALS: path, METADATA_SERVER_DETECTION: 'none', ...env },
+        gcloudConfigDir: join(dir, 'no-gcloud'),
+      });
+
+    it("reports the project of the pool's project number", async () => {
+      const { projectId } = await resolverFor(await externalAccountFile()).resolve();
+      assert.equal(projectId, emulator.current.state.projectId);
+      assert.equal(emulator.current.hits['crm-project'], 1);
+    });
+
+    it('asks nothing when GOOGLE_CLOUD_PROJECT names the project', async () => {
+      const resolver = resolverFor(await externalAccountFile(), { GOOGLE_CLOUD_PROJECT: 'env-p' });
+      assert.equal((await resolver.resolve()).projectId, 'env-p');
+      assert.equal(emulator.current.hits['crm-project'] ?? 0, 0);
+      assert.equal(emulator.current.hits.sts ?? 0, 0);
+    });
+
+    it('leaves the project unknown, without failing the search, when the lookup is refused', async () => {
+      const { credentials, projectId } = await resolverFor(await externalAccountFile()).resolve({
+        scopes: ['https://www.googleapis.com/auth/devstorage.read_only'],
+      });
+      assert.equal(projectId, undefined);
+      assert.equal(emulator.current.hits['crm-project'], 1);
+      assert.ok(await credentials.getAccessToken());
+    });
+
+    it('asks for workforce_pool_user_project with workforce credentials', async () => {
+      const { audience } = emulator.current.state.federation.createProvider('oidc', {
+        workforce: true,
+      });
+      const jwt = await emulator.current.state.federation.idp.issueToken({ audience });
+      const credentials = ExternalAccountCredentials.fromJson(
+        oidcConfig(
+          emulator.current,
+          audience,
+          { file: await writeScratch(dir, 'workforce.jwt', jwt) },
+          {
+            workforce_pool_user_project: emulator.current.state.projectId,
+            cloud_resource_manager_url: `${emulator.current.url}/v1/projects/`,
+          },
+        ),
+      );
+      assert.equal(await credentials.fetchProjectId(), emulator.current.state.projectId);
+    });
   });
 
   it("finds an external_account_authorized_user file as gcloud's well-known file", async () => {
@@ -92,6 +148,20 @@ describe('federated credentials through ADC and the CLI', () => {
       credentialsFromJson(source) as ExternalAccountCredentials
     ).getAccessToken();
     emulator.current.grantTokenCreator(principal(stsToken), target.client_email);
+    assert.equal(principal(await credentials.getAccessToken()), target.client_email);
+  });
+
+  it('impersonates from an impersonated_service_account file whose source is a workforce user, as gcloud writes after a workforce login', async () => {
+    const user = createWorkforceUser(emulator.current.state);
+    const target = emulator.current.createServiceAccount();
+    const credentials = credentialsFromJson({
+      type: 'impersonated_service_account',
+      service_account_impersonation_url: `${emulator.current.url}/v1/projects/-/serviceAccounts/${target.client_email}:generateAccessToken`,
+      source_credentials: user,
+    });
+    const userToken =
+      await ExternalAccountAuthorizedUserCredentials.fromJson(user).getAccessToken();
+    emulator.current.grantTokenCreator(principal(userToken), target.client_email);
     assert.equal(principal(await credentials.getAccessToken()), target.client_email);
   });
 

@@ -122,6 +122,15 @@ describe('ExternalAccountCredentials: executable source', () => {
     assert.ok(await readFile(`${command}.env`, 'utf8'));
   });
 
+  it('runs the executable when output_file holds an error response, as google-auth does', async () => {
+    const failed = JSON.stringify({ version: 1, success: false, code: '401', message: 'expired' });
+    const output = await writeScratch(dir, 'failed.json', failed);
+    const command = await script('rerun-after-error.sh', success(jwt));
+    const token = await credentials(command, ALLOW, { output_file: output }).getAccessToken();
+    assert.ok(emulator.current.state.activeAccessToken(token));
+    assert.ok(await readFile(`${command}.env`, 'utf8'));
+  });
+
   it('reports an executable that is not found', async () => {
     const error = await failure(credentials(join(dir, 'no-such-program')).getAccessToken());
     assert.equal(error.code, 'ERR_SUBJECT_TOKEN');

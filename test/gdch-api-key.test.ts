@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { ApiKeyCredentials } from '../src/credentials/api-key-credentials.js';
 import { GdchCredentials } from '../src/service-account/gdch-credentials.js';
 import { credentialsFromJson, loadCredentialsFile } from '../src/adc/load-credentials.js';
+import { DefaultCredentialsResolver } from '../src/adc/default-credentials.js';
 import type { AuthError } from '../src/errors.js';
 import {
   createGdchServiceAccount,
@@ -51,6 +52,18 @@ describe('GDCH service accounts', () => {
     const issued = emulator.state.activeAccessToken(tokens[0]);
     assert.equal(issued?.principal, `system:serviceaccount:${key.project}:robot`);
     assert.ok((credentials.expiresAt as Date).getTime() > Date.now());
+  });
+
+  it("gives ADC the file's project, as google-auth does for a GDCH file", async () => {
+    const path = await writeAt(join(ca.dir, 'gdch-adc.json'), key);
+    const resolver = new DefaultCredentialsResolver({
+      env: { GOOGLE_APPLICATION_CREDENTIALS: path, METADATA_SERVER_DETECTION: 'none' },
+      gcloudConfigDir: join(ca.dir, 'no-gcloud'),
+    });
+    const { credentials, projectId } = await resolver.resolve();
+    assert.ok(credentials instanceof GdchCredentials);
+    assert.equal(credentials.projectId, key.project);
+    assert.equal(projectId, key.project);
   });
 
   it('stops reading a token answer larger than the wire takes (4 MiB): ERR_NETWORK', async () => {

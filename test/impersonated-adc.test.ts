@@ -90,6 +90,24 @@ describe('impersonated_service_account credentials files', () => {
     assert.deepEqual(fromCaller.scopes, ['https://www.googleapis.com/auth/bigquery']);
   });
 
+  it('accepts delegates as IAM resource names (projects/-/serviceAccounts/EMAIL), as google-auth passes them', async () => {
+    const credentials = credentialsFromJson(
+      gcloudFile({ delegates: [`projects/-/serviceAccounts/${hop.client_email}`] }),
+    );
+    assert.ok(credentials instanceof ImpersonatedCredentials);
+    assert.deepEqual(credentials.delegates, [hop.client_email]);
+    assert.equal((await echo(credentials)).principal, target.client_email);
+  });
+
+  it("puts the source in the file's universe_domain when the source names none", async () => {
+    const credentials = credentialsFromJson(
+      gcloudFile({ universe_domain: 'example-universe.test' }),
+    );
+    assert.ok(credentials instanceof ImpersonatedCredentials);
+    assert.equal(await credentials.getUniverseDomain(), 'example-universe.test');
+    assert.equal(await credentials.sourceCredentials.getUniverseDomain(), 'example-universe.test');
+  });
+
   it('accepts a service account key as the source', async () => {
     const credentials = credentialsFromJson(
       gcloudFile({ source_credentials: emulator.current.serviceAccountKey, delegates: undefined }),

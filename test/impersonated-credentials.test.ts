@@ -267,13 +267,59 @@ describe('ImpersonatedCredentials', () => {
       });
     }
 
-    it('defaults the endpoint to the universe', () => {
+    it('defaults the endpoint to the universe', async () => {
       const credentials = new ImpersonatedCredentials({
-        sourceCredentials: source(),
+        sourceCredentials: ServiceAccountCredentials.fromJson({
+          ...caller,
+          universe_domain: 'example-universe.test',
+        }),
         targetPrincipal: target.client_email,
         universeDomain: 'example-universe.test',
       });
-      assert.equal(credentials.iamEndpoint, 'https://iamcredentials.example-universe.test');
+      assert.equal(
+        await credentials.getIamEndpoint(),
+        'https://iamcredentials.example-universe.test',
+      );
+    });
+
+    it("takes the source credentials' universe, and calls IAM there, as google-auth does", async () => {
+      const sent: string[] = [];
+      const universe = 'example-universe.test';
+      const credentials = new ImpersonatedCredentials({
+        sourceCredentials: ServiceAccountCredentials.fromJson({
+          ...caller,
+          universe_domain: universe,
+        }),
+        targetPrincipal: target.client_email,
+        // Forwards to the emulator what was addressed to the universe's IAM.
+        http: {
+          ...FAST_HTTP,
+          fetch: (input, init) => {
+            const url = String(input instanceof Request ? input.url : input);
+            sent.push(url);
+            return fetch(
+              url.replace(`https://iamcredentials.${universe}`, emulator.current.url),
+              init,
+            );
+          },
+        },
+      });
+      assert.equal(await credentials.getUniverseDomain(), universe);
+      assert.equal(await credentials.getIamEndpoint(), `https://iamcredentials.${universe}`);
+      await credentials.getAccessToken().catch(() => undefined);
+      assert.deepEqual(
+        sent.map((url) => new URL(url).origin),
+        [`https://iamcredentials.${universe}`],
+      );
+    });
+
+    it("refuses a universeDomain other than the source credentials' before sending their token", async () => {
+      const credentials = impersonate({ universeDomain: 'example-universe.test' });
+      const error = await credentials.getAccessToken().catch((e: unknown) => e);
+      assert.ok(error instanceof AuthError, String(error));
+      assert.equal(error.code, 'ERR_INVALID_OPTIONS');
+      assert.match(error.message, /example-universe\.test.*googleapis\.com/);
+      assert.equal(emulator.current.hits.generateAccessToken ?? 0, 0);
     });
 
     it('shows no secret of its source in JSON or inspect', async () => {

@@ -26,6 +26,17 @@ describe('metadata server host', () => {
     assert.deepEqual(metadataHosts({ GCE_METADATA_HOST: '[::1]:8080' }).hosts, ['[::1]:8080']);
   });
 
+  it("takes GCE_METADATA_ROOT, google-auth python's older name of GCE_METADATA_HOST, between it and GCE_METADATA_IP", () => {
+    const root = { GCE_METADATA_ROOT: 'root.test:8080', GCE_METADATA_IP: '10.0.0.9' };
+    assert.deepEqual(metadataHosts(root), {
+      hosts: ['root.test:8080'],
+      chosenBy: 'GCE_METADATA_ROOT',
+    });
+    assert.deepEqual(metadataHosts({ ...root, GCE_METADATA_HOST: 'host.test' }).hosts, [
+      'host.test',
+    ]);
+  });
+
   for (const bad of ['http://127.0.0.1:8080', '127.0.0.1/path', 'user@host', 'host:port:x']) {
     it(`rejects GCE_METADATA_HOST='${bad}' as not host[:port]`, () => {
       const error = (() => {
@@ -97,6 +108,14 @@ describe('MetadataClient against the emulated metadata server', () => {
   afterEach(() =>
     configureMetadata(emulator.current, { mode: 'normal', universeDomain: 'googleapis.com' }),
   );
+
+  it('reaches the server GCE_METADATA_ROOT names when GCE_METADATA_HOST is unset', async () => {
+    const metadata = new MetadataClient({
+      env: { GCE_METADATA_ROOT: emulator.current.host },
+      http: FAST,
+    });
+    assert.equal(await metadata.project(), 'vm-project');
+  });
 
   it('reads the project, the zone and the universe', async () => {
     const metadata = client();

@@ -237,6 +237,25 @@ describe('metadata server detection', () => {
       assert.equal(await offline.isOnGoogleCloud(), false);
     });
 
+    it("NO_GCE_CHECK=true, google-auth python's switch, means none: no, without a request", async () => {
+      const metadata = laptop(emulator.current.host, {
+        env: { GCE_METADATA_HOST: emulator.current.host, NO_GCE_CHECK: 'true', K_SERVICE: 'x' },
+      });
+      assert.deepEqual(await metadata.detect(), {
+        onGoogleCloud: false,
+        reason: 'NO_GCE_CHECK=true',
+      });
+      assert.equal(emulator.current.hits['metadata-probe'], 0);
+    });
+
+    it('METADATA_SERVER_DETECTION wins over NO_GCE_CHECK, and NO_GCE_CHECK other than true is ignored', async () => {
+      assert.equal(await withMode('ping-only', { NO_GCE_CHECK: 'true' }).isOnGoogleCloud(), true);
+      const notTrue = laptop(emulator.current.host, {
+        env: { GCE_METADATA_HOST: emulator.current.host, NO_GCE_CHECK: 'false' },
+      });
+      assert.equal(await notTrue.isOnGoogleCloud(), true);
+    });
+
     it('the detection option wins over the variable', async () => {
       const metadata = laptop(emulator.current.host, {
         env: { GCE_METADATA_HOST: emulator.current.host, METADATA_SERVER_DETECTION: 'none' },

@@ -318,6 +318,29 @@ describe('no secret in any error', () => {
       }).getAccessToken(),
     );
 
+    const STS_TOKEN = 'sts-issued-access-token-value-0123456789';
+    nock(STS_HOST).post('/v1/token').reply(200, {
+      access_token: STS_TOKEN,
+      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      token_type: 'Bearer',
+      expires_in: 3600,
+    });
+    nock('https://crm.example.test')
+      .get('/v1/projects/1')
+      .reply(403, function (this: { req: { headers: Record<string, string> } }) {
+        const message = `denied ${this.req.headers.authorization}`;
+        return { error: { code: 403, message, status: 'PERMISSION_DENIED' } };
+      });
+    await record(
+      'Cloud Resource Manager echoing the STS token',
+      new ExternalAccountCredentials({
+        ...base,
+        subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+        subjectTokenSupplier: { getSubjectToken: async () => SUBJECT_TOKEN },
+        resourceManagerUrl: 'https://crm.example.test/v1/projects/',
+      }).fetchProjectId(),
+    );
+
     assert.ok(signedRequest.length > 100, 'the signed AWS request was captured');
     const signature = /Signature=([0-9a-f]{64})/.exec(decodeURIComponent(signedRequest))?.[1];
     assert.ok(signature);
@@ -329,8 +352,9 @@ describe('no secret in any error', () => {
       signedRequest,
       signature,
       REFRESH_TOKEN,
+      STS_TOKEN,
     ];
-    assert.equal(errors.length, 6);
+    assert.equal(errors.length, 7);
     assertNoneShows(errors, secrets);
     assert.ok(sourceToken);
   });
@@ -380,8 +404,37 @@ describe('no secret in any error', () => {
     );
     await record('IAM answering junk', impersonated.signJwt({ sub: 'x' }));
 
+    // Wrappers whose universe is not their source's: refused, whatever the source holds.
+    const primed = new OpaqueSource({});
+    await primed.getAccessToken();
+    await record(
+      'impersonation in another universe than its source',
+      new ImpersonatedCredentials({
+        sourceCredentials: primed,
+        targetPrincipal: 'target@p.iam.gserviceaccount.com',
+        universeDomain: 'other-universe.test',
+      }).getAccessToken(),
+    );
+    await record(
+      'downscoping in another universe than its source',
+      new DownscopedCredentials({
+        sourceCredentials: primed,
+        credentialAccessBoundary: {
+          accessBoundaryRules: [
+            { availableResource: '//storage.googleapis.com/b', availablePermissions: ['inRole:r'] },
+          ],
+        },
+        universeDomain: 'other-universe.test',
+      }).getAccessToken(),
+    );
+
     // An impersonated_service_account file whose source key is broken.
     const key = generateTestKey();
+    await record('domain-wide delegation outside googleapis.com', () =>
+      ServiceAccountCredentials.fromJson(
+        serviceAccountJson(key, { universe_domain: 'other-universe.test' }),
+      ).withSubject('alice@example.com'),
+    );
     const brokenPem = key.privateKeyPem.replace(/[A-Za-z]{10}/, 'AAAAAAAAAA');
     await record(
       'impersonated file with a broken source key (parsed at the first token request)',
@@ -431,7 +484,7 @@ describe('no secret in any error', () => {
       gdchAssertion,
       gdchAssertion.split('.')[2],
     ];
-    assert.equal(errors.length, 6);
+    assert.equal(errors.length, 9);
     for (const [what, error] of errors) {
       assert.ok(error instanceof Error && 'code' in error, `${what}: a typed error`);
       const shown = everythingShown(error);

@@ -51,6 +51,28 @@ describe('ServiceAccountCredentials against the emulator', () => {
     assert.equal(emulator.current.hits.token, 0);
   });
 
+  describe('domain-wide delegation (a subject) always goes to the token endpoint', () => {
+    const echoed = async (sa: ServiceAccountCredentials, url = emulator.current.echoUrl) => {
+      const response = await fetch(url, { headers: await sa.getRequestHeaders(url) });
+      assert.equal(response.status, 200);
+      return ((await response.json()) as { principal: string }).principal;
+    };
+
+    it('acts as the subject even with useSelfSignedJwt, which cannot carry one', async () => {
+      const sa = credentials({ useSelfSignedJwt: true }).withSubject('alice@example.com');
+      assert.equal(await echoed(sa), 'alice@example.com');
+      assert.equal(emulator.current.hits.token, 1);
+    });
+
+    it('is refused outside the default universe, where there is no token endpoint for it', () => {
+      const elsewhere = credentials({ universeDomain: 'example-universe.test' });
+      assert.throws(() => elsewhere.withSubject('alice@example.com'), {
+        code: 'ERR_INVALID_OPTIONS',
+        message: /domain-wide delegation.*example-universe\.test/,
+      });
+    });
+  });
+
   it('surfaces a rejected assertion as ERR_INVALID_GRANT without retrying', async () => {
     const stranger = emulator.current.createServiceAccount();
     const forged = { ...stranger, client_email: 'nobody@emulated.iam.gserviceaccount.com' };

@@ -73,7 +73,12 @@ function impersonatedFromJson(
 ): ImpersonatedCredentials {
   const source = options.source ?? 'credentials JSON';
   const file = parseImpersonatedServiceAccountFile(json, source);
-  const sourceCredentials = credentialsFromJson(file.sourceJson, {
+  // The caller lives in the file's universe unless its own JSON says otherwise.
+  const sourceJson =
+    file.universeDomain !== undefined && file.sourceJson.universe_domain === undefined
+      ? { ...file.sourceJson, universe_domain: file.universeDomain }
+      : file.sourceJson;
+  const sourceCredentials = credentialsFromJson(sourceJson, {
     source: `${source} source_credentials`,
     scopes: [CLOUD_PLATFORM_SCOPE],
     http: options.http,

@@ -17,7 +17,10 @@ export interface ProjectIdInputs {
   /** An explicit project id. */
   projectId?: string;
   env: Environment;
-  /** The credentials found, whose `projectId` (a service account key's `project_id`) counts. */
+  /**
+   * The credentials found: their `projectId` (a service account key's `project_id`) counts, else
+   * their `fetchProjectId()` (federated credentials look theirs up).
+   */
   credentials?: unknown;
   /** gcloud's configuration directory. */
   gcloudConfigDir: string;
@@ -32,7 +35,8 @@ export interface ProjectIdInputs {
 
 /**
  * Finds the project to bill and address, in order: the option, `GOOGLE_CLOUD_PROJECT`,
- * `GCLOUD_PROJECT`, the credentials' `project_id`, gcloud's configuration (read from its files,
+ * `GCLOUD_PROJECT`, the credentials' project (a key's `project_id`, or the one federated
+ * credentials look up), gcloud's configuration (read from its files,
  * never by running gcloud), the metadata server. Resolves undefined when none knows.
  */
 export async function findProjectId(
@@ -43,15 +47,34 @@ export async function findProjectId(
     const value = envValue(inputs.env, name);
     if (value !== undefined) return { projectId: value, source: name };
   }
-  const fromCredentials = (inputs.credentials as { projectId?: unknown } | undefined)?.projectId;
-  if (typeof fromCredentials === 'string' && fromCredentials !== '') {
-    return { projectId: fromCredentials, source: 'credentials' };
-  }
+  // Only credentials that look their project up wait here: the clock below starts at once else.
+  const { projectId, fetchProjectId } = (inputs.credentials ?? {}) as {
+    projectId?: unknown;
+    fetchProjectId?: unknown;
+  };
+  const fromCredentials =
+    typeof projectId === 'string' && projectId !== ''
+      ? projectId
+      : typeof fetchProjectId === 'function'
+        ? await lookUpProject(fetchProjectId as () => Promise<unknown>, inputs.credentials)
+        : undefined;
+  if (fromCredentials !== undefined) return { projectId: fromCredentials, source: 'credentials' };
   const startedAt = performance.now();
   const fromGcloud = await gcloudProject(inputs.gcloudConfigDir, inputs.env);
   if (fromGcloud) return fromGcloud;
   const fromMetadata = await inputs.fromMetadata(startedAt);
   return fromMetadata ? { projectId: fromMetadata, source: 'metadata server' } : undefined;
+}
+
+/** What credentials' `fetchProjectId` finds (federated credentials ask Cloud Resource Manager). */
+async function lookUpProject(
+  fetchProjectId: () => Promise<unknown>,
+  credentials: unknown,
+): Promise<string | undefined> {
+  // A project the credentials cannot look up (no permission, API disabled) is not an error of
+  // the search: the later sources may still know it.
+  const fetched: unknown = await fetchProjectId.call(credentials).catch(() => undefined);
+  return typeof fetched === 'string' && fetched !== '' ? fetched : undefined;
 }
 
 /**

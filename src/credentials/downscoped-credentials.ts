@@ -1,7 +1,7 @@
 import { InvalidOptionsError } from '../errors.js';
 import { exchangeToken, TOKEN_TYPES } from '../oauth/token-exchange.js';
 import { stsTokenUrl } from '../oauth/sts.js';
-import { DEFAULT_UNIVERSE_DOMAIN } from '../options.js';
+import { universeOfSource } from './source-universe.js';
 import { Credentials, type CredentialsOptions, type TokenResult } from './credentials.js';
 
 /** STS accepts at most ten rules in one boundary. */
@@ -61,19 +61,33 @@ export class DownscopedCredentials extends Credentials<DownscopedCredentialsOpti
     super(options);
   }
 
-  get tokenUrl(): string {
-    return (
-      this.options.tokenUrl ?? stsTokenUrl(this.options.universeDomain ?? DEFAULT_UNIVERSE_DOMAIN)
+  /** The STS endpoint that downscopes: the option, else the universe's. */
+  async getTokenUrl(): Promise<string> {
+    // The universe is checked even when the URL is given: the source's token goes there.
+    const universe = await this.getUniverseDomain();
+    return this.options.tokenUrl ?? stsTokenUrl(universe);
+  }
+
+  /**
+   * The source credentials' universe, where their token belongs; a different `universeDomain`
+   * option is ERR_INVALID_OPTIONS.
+   */
+  override getUniverseDomain(): Promise<string> {
+    return universeOfSource(
+      this.options.universeDomain,
+      this.options.sourceCredentials,
+      'DownscopedCredentials',
     );
   }
 
   protected override async fetchToken(): Promise<TokenResult> {
     const source = this.options.sourceCredentials;
+    const tokenUrl = await this.getTokenUrl();
     const subjectToken = await source.getAccessToken();
     const fetchedAt = this.now();
     const response = await exchangeToken(
       {
-        tokenUrl: this.tokenUrl,
+        tokenUrl,
         subjectToken,
         subjectTokenType: TOKEN_TYPES.accessToken,
         options: { accessBoundary: this.options.credentialAccessBoundary },

@@ -70,9 +70,12 @@ export function buildIamRequest(
   };
 }
 
+/** What precedes the email in an account's IAM resource name. */
+export const RESOURCE_NAME_PREFIX = 'projects/-/serviceAccounts/';
+
 /** `projects/-/serviceAccounts/{email}`: the resource name IAM takes for an account. */
 export function resourceName(serviceAccount: string): string {
-  return `projects/-/serviceAccounts/${encodeURIComponent(serviceAccount)}`;
+  return `${RESOURCE_NAME_PREFIX}${encodeURIComponent(serviceAccount)}`;
 }
 
 /**

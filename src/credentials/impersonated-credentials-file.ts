@@ -7,11 +7,16 @@ import {
   type CredentialsJson,
 } from './credentials-file.js';
 
-/** The source credential types an `impersonated_service_account` file may hold. */
+/**
+ * The source credential types an `impersonated_service_account` file may hold: gcloud writes a
+ * user, a service account, or a workforce user (`external_account_authorized_user`, after
+ * `gcloud auth login --login-config`); a workload identity configuration is accepted too.
+ */
 export const IMPERSONATION_SOURCE_TYPES: readonly string[] = [
   'authorized_user',
   'service_account',
   'external_account',
+  'external_account_authorized_user',
 ];
 
 /** The fields of an `impersonated_service_account` file, as options plus the source's JSON. */

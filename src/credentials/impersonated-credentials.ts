@@ -7,9 +7,11 @@ import {
   iamField,
   iamSignBlob,
   parseGeneratedAccessToken,
+  RESOURCE_NAME_PREFIX,
   type IamCall,
 } from './iam-credentials.js';
 import { bytesOf, type SignResult, type SigningCredentials } from './signing.js';
+import { universeOfSource } from './source-universe.js';
 
 /** One hour, IAM's default. */
 export const DEFAULT_IMPERSONATION_LIFETIME_SEC = 3600;
@@ -24,7 +26,8 @@ export interface ImpersonatedCredentialsOptions extends CredentialsOptions {
   targetPrincipal: string;
   /**
    * Service accounts between the caller and the target, in order: the caller may act as the
-   * first, each as the next, the last as the target.
+   * first, each as the next, the last as the target. Emails, or IAM resource names
+   * (`projects/-/serviceAccounts/EMAIL`, as google-auth passes them).
    */
   delegates?: readonly string[];
   /** Seconds the minted access tokens live: 1 to 43 200. Default 3600. */
@@ -63,8 +66,8 @@ export class ImpersonatedCredentials
   readonly type = 'impersonated_service_account';
 
   constructor(options: ImpersonatedCredentialsOptions) {
-    checkOptions(options);
-    super({ ...options, delegates: Object.freeze([...(options.delegates ?? [])]) });
+    const delegates = checkOptions(options);
+    super({ ...options, delegates: Object.freeze(delegates) });
   }
 
   get sourceCredentials(): Credentials {
@@ -79,9 +82,23 @@ export class ImpersonatedCredentials
     return this.options.delegates ?? [];
   }
 
-  /** The IAM Credentials API root these credentials call. */
-  get iamEndpoint(): string {
-    return this.options.iamEndpoint ?? defaultIamEndpoint(this.options.universeDomain);
+  /** The IAM Credentials API root these credentials call: the option, else the universe's. */
+  async getIamEndpoint(): Promise<string> {
+    // The universe is checked even when the endpoint is given: the source's token goes there.
+    const universe = await this.getUniverseDomain();
+    return this.options.iamEndpoint ?? defaultIamEndpoint(universe);
+  }
+
+  /**
+   * The source credentials' universe, where the token that authorizes every IAM call belongs; a
+   * different `universeDomain` option is ERR_INVALID_OPTIONS.
+   */
+  override getUniverseDomain(): Promise<string> {
+    return universeOfSource(
+      this.options.universeDomain,
+      this.options.sourceCredentials,
+      'ImpersonatedCredentials',
+    );
   }
 
   /**
@@ -109,7 +126,7 @@ export class ImpersonatedCredentials
       { audience, includeEmail: options.includeEmail === true },
       this.options.http,
     );
-    return iamField(json, 'token', 'generateIdToken', this.iamEndpoint);
+    return iamField(json, 'token', 'generateIdToken', await this.getIamEndpoint());
   }
 
   /** Signs `data` with the target service account's Google-managed key (IAM `signBlob`). */
@@ -137,7 +154,7 @@ export class ImpersonatedCredentials
       { payload: JSON.stringify(claims) },
       this.options.http,
     );
-    return iamField(json, 'signedJwt', 'signJwt', this.iamEndpoint);
+    return iamField(json, 'signedJwt', 'signJwt', await this.getIamEndpoint());
   }
 
   override toJSON(): Record<string, unknown> {
@@ -171,7 +188,7 @@ export class ImpersonatedCredentials
   }
 
   async #call(): Promise<IamCall> {
-    const endpoint = this.iamEndpoint;
+    const endpoint = await this.getIamEndpoint();
     return {
       endpoint,
       serviceAccount: this.options.targetPrincipal,
@@ -181,21 +198,27 @@ export class ImpersonatedCredentials
   }
 }
 
-function checkOptions(options: ImpersonatedCredentialsOptions): void {
+/** Checks the options; returns the delegates as emails. */
+function checkOptions(options: ImpersonatedCredentialsOptions): string[] {
   if (!(options?.sourceCredentials instanceof Credentials)) {
     throw new InvalidOptionsError(
       'ImpersonatedCredentials needs sourceCredentials: the Credentials of the caller (e.g. await defaultCredentials())',
     );
   }
   checkAccount(options.targetPrincipal, 'targetPrincipal');
-  if (options.delegates !== undefined) {
-    if (!Array.isArray(options.delegates)) {
-      throw new InvalidOptionsError(
-        'ImpersonatedCredentials delegates must be an array of service account emails',
-      );
-    }
-    options.delegates.forEach((delegate, i) => checkAccount(delegate, `delegates[${i}]`));
+  if (options.delegates !== undefined && !Array.isArray(options.delegates)) {
+    throw new InvalidOptionsError(
+      'ImpersonatedCredentials delegates must be an array of service account emails',
+    );
   }
+  const delegates = (options.delegates ?? []).map((delegate: unknown, i) => {
+    const email =
+      typeof delegate === 'string' && delegate.startsWith(RESOURCE_NAME_PREFIX)
+        ? delegate.slice(RESOURCE_NAME_PREFIX.length)
+        : delegate;
+    checkAccount(email, `delegates[${i}]`);
+    return email as string;
+  });
   const lifetime = options.lifetime;
   if (
     lifetime !== undefined &&
@@ -206,6 +229,7 @@ function checkOptions(options: ImpersonatedCredentialsOptions): void {
     );
   }
   if (options.iamEndpoint !== undefined) checkEndpoint(options.iamEndpoint);
+  return delegates;
 }
 
 function checkAccount(value: unknown, field: string): void {

@@ -65,6 +65,11 @@ export interface ExternalAccountOptions extends CredentialsOptions {
   clientSecret?: string;
   /** Where to introspect STS tokens. */
   tokenInfoUrl?: string;
+  /**
+   * Cloud Resource Manager's projects, asked for the project (`cloud_resource_manager_url`).
+   * Default `https://cloudresourcemanager.{universeDomain}/v1/projects/`.
+   */
+  resourceManagerUrl?: string;
   /** Extra CA certificates (PEM) trusted for a mutual-TLS STS endpoint, e.g. a private one. */
   stsCa?: string;
   /** The environment executables and AWS read. Default `process.env`. */
@@ -112,6 +117,7 @@ export function parseExternalAccount(
     clientId: optionalString(json, 'client_id', source),
     clientSecret: optionalString(json, 'client_secret', source),
     tokenInfoUrl: optionalString(json, 'token_info_url', source),
+    resourceManagerUrl: optionalString(json, 'cloud_resource_manager_url', source),
     quotaProjectId: optionalString(json, 'quota_project_id', source),
     universeDomain: optionalString(json, 'universe_domain', source),
   };

@@ -22,8 +22,30 @@ const TOKEN_FIELD: Readonly<Record<string, string>> = {
   [TOKEN_TYPES.saml2]: 'saml_response',
 };
 
+/** What an executable reported instead of a token: its error response. */
+export interface ExecutableFailure {
+  code: string;
+  message: string;
+}
+
 /** Parses an executable response from `source`; error responses become typed errors. */
 export function parseExecutableResponse(text: string, source: string): ExecutableToken {
+  const response = readExecutableResponse(text, source);
+  if ('token' in response) return response;
+  throw new SubjectTokenError(
+    `executable ${source} reported failure ${response.code}: ${response.message} (fix what the executable reports, then retry)`,
+    source,
+  );
+}
+
+/**
+ * Parses an executable response from `source` into its token or its error response; a response
+ * that is neither is a typed error.
+ */
+export function readExecutableResponse(
+  text: string,
+  source: string,
+): ExecutableToken | ExecutableFailure {
   const fail = (problem: string) =>
     new SubjectTokenError(
       `executable response from ${source} ${problem} (the executable must print the documented JSON response, version ${EXECUTABLE_RESPONSE_VERSION})`,
@@ -50,10 +72,7 @@ export function parseExecutableResponse(text: string, source: string): Executabl
     const message = shortText(json.message);
     if (code === undefined || message === undefined)
       throw fail('reports failure without code and message');
-    throw new SubjectTokenError(
-      `executable ${source} reported failure ${code}: ${message} (fix what the executable reports, then retry)`,
-      source,
-    );
+    return { code, message };
   }
   const tokenType = json.token_type;
   const field = typeof tokenType === 'string' ? TOKEN_FIELD[tokenType] : undefined;

@@ -1,7 +1,11 @@
 import { nodeFsPromises } from '../platform/node-builtins.js';
 import { SubjectTokenError, TimeoutError } from '../errors.js';
 import { MAX_EXECUTABLE_TIMEOUT_MS } from './config.js';
-import { parseExecutableResponse, type ExecutableToken } from './executable-response.js';
+import {
+  parseExecutableResponse,
+  readExecutableResponse,
+  type ExecutableToken,
+} from './executable-response.js';
 import {
   MAX_SUBJECT_TOKEN_BYTES,
   type SubjectTokenContext,
@@ -95,7 +99,9 @@ export class ExecutableSubjectTokenSource implements SubjectTokenSupplier {
     }
     if (text.trim() === '') return undefined;
     if (text.length > MAX_SUBJECT_TOKEN_BYTES) return undefined;
-    const response = parseExecutableResponse(text, `output file ${file}`);
+    // An error response left there by an earlier run is no answer: run the executable again.
+    const response = readExecutableResponse(text, `output file ${file}`);
+    if (!('token' in response)) return undefined;
     if (response.expirationTime === undefined || this.#expired(response)) return undefined;
     return response;
   }

@@ -23,6 +23,14 @@ import { CLOUD_PLATFORM_SCOPE } from '../oauth/google-endpoints.js';
 import { introspectStsToken, stsTokenUrl } from '../oauth/sts.js';
 import type { SubjectTokenSupplier } from './subject-token.js';
 import { UrlSubjectTokenSource } from './url-source.js';
+import {
+  audienceProjectNumber,
+  buildProjectRequest,
+  defaultResourceManagerUrl,
+  parseProjectResponse,
+} from './resource-manager.js';
+import { exchange } from '../http/exchange.js';
+import { checkHttpUrl } from '../http/send.js';
 
 /**
  * Workload and workforce identity federation (`external_account`): a token from another identity
@@ -47,6 +55,7 @@ export class ExternalAccountCredentials
   readonly #certificate?: CertificateSubjectTokenSource;
   /** Set when a service account is impersonated after STS; its source is the STS half. */
   readonly #impersonated?: ImpersonatedCredentials;
+  #projectId?: Promise<string | undefined>;
 
   constructor(options: ExternalAccountOptions) {
     checkOptions(options);
@@ -89,6 +98,42 @@ export class ExternalAccountCredentials
   /** The STS token endpoint. */
   get tokenUrl(): string {
     return this.options.tokenUrl ?? stsTokenUrl(this.options.universeDomain ?? 'googleapis.com');
+  }
+
+  /**
+   * The project these credentials belong to, as google-auth finds it: Cloud Resource Manager's
+   * answer for the pool's project number, or for `workforce_pool_user_project`; undefined when
+   * neither is known. Needs a scope that reads projects (cloud-platform does) and
+   * `resourcemanager.projects.get`. Asked once; asked again after a failure.
+   *
+   * @example
+   * ```ts
+   * const projectId = await federated.fetchProjectId();
+   * ```
+   */
+  fetchProjectId(): Promise<string | undefined> {
+    if (!this.#projectId) {
+      const lookup = this.#lookUpProjectId();
+      this.#projectId = lookup;
+      lookup.catch(() => {
+        if (this.#projectId === lookup) this.#projectId = undefined;
+      });
+    }
+    return this.#projectId;
+  }
+
+  async #lookUpProjectId(): Promise<string | undefined> {
+    const project =
+      audienceProjectNumber(this.options.audience) ?? this.options.workforcePoolUserProject;
+    if (project === undefined) return undefined;
+    const projectsUrl =
+      this.options.resourceManagerUrl ?? defaultResourceManagerUrl(await this.getUniverseDomain());
+    const request = buildProjectRequest(projectsUrl, project, await this.getRequestHeaders());
+    return exchange(
+      request,
+      (response) => parseProjectResponse(response, request.url),
+      this.options.http,
+    );
   }
 
   /**
@@ -268,6 +313,9 @@ function checkOptions(options: ExternalAccountOptions): void {
       `${source}: field workforce_pool_user_project is set, but audience is not a workforce pool provider (remove it, or use a //iam.googleapis.com/locations/global/workforcePools/... audience)`,
       { source, field: 'workforce_pool_user_project' },
     );
+  }
+  if (options.resourceManagerUrl !== undefined) {
+    checkHttpUrl(options.resourceManagerUrl, 'resourceManagerUrl');
   }
   const lifetime = options.tokenLifetimeSeconds;
   if (

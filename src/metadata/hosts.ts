@@ -17,6 +17,7 @@ export interface MetadataHosts {
 
 /**
  * The metadata server's host: `host` when given, else `GCE_METADATA_HOST` (`host[:port]`), else
+ * `GCE_METADATA_ROOT` (its older name, still read by google-auth python), else
  * `GCE_METADATA_IP`, else Google's two addresses. A value with a scheme or a path is rejected, so
  * a typo fails loudly instead of silently reaching the wrong server.
  */
@@ -27,6 +28,7 @@ export function metadataHosts(env: Environment, host?: string): MetadataHosts {
   const chosen: Array<[string, string | undefined]> = [
     ['the host option', host?.trim() || undefined],
     ['GCE_METADATA_HOST', envValue(env, 'GCE_METADATA_HOST')],
+    ['GCE_METADATA_ROOT', envValue(env, 'GCE_METADATA_ROOT')],
     ['GCE_METADATA_IP', envValue(env, 'GCE_METADATA_IP')],
   ];
   for (const [chosenBy, value] of chosen) {

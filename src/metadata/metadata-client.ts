@@ -29,9 +29,9 @@ export const DEFAULT_METADATA_HTTP: HttpOptions = { timeoutMs: 5_000, retry: { m
 export interface MetadataClientOptions {
   /** Environment variables to read. Default `process.env`, read at each use. */
   env?: Environment;
-  /** The server as `host[:port]`; overrides `GCE_METADATA_HOST` and `GCE_METADATA_IP`. */
+  /** The server as `host[:port]`; overrides `GCE_METADATA_HOST`, `GCE_METADATA_ROOT`, `GCE_METADATA_IP`. */
   host?: string;
-  /** Overrides `METADATA_SERVER_DETECTION`. */
+  /** Overrides `METADATA_SERVER_DETECTION` and `NO_GCE_CHECK`. */
   detection?: DetectionMode;
   /**
    * Bound of the whole detection (local checks, DNS, connection, answer) without a residency
@@ -195,8 +195,9 @@ export class MetadataClient {
 
   async #detect(trustResidency: boolean, startedAt: number): Promise<Detection> {
     const explicit = this.#options.detection;
-    const mode = explicit ?? detectionModeFromEnv(this.#env());
-    const setBy = explicit ? `detection option '${mode}'` : `METADATA_SERVER_DETECTION=${mode}`;
+    const { mode, setBy } = explicit
+      ? { mode: explicit, setBy: `detection option '${explicit}'` }
+      : detectionModeFromEnv(this.#env());
     if (mode === 'assume-present') return { onGoogleCloud: true, reason: setBy };
     if (mode === 'none') return { onGoogleCloud: false, reason: setBy };
     const shortBound = this.#options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;

@@ -114,6 +114,11 @@ export class GdchCredentials extends Credentials<GdchCredentialsOptions> {
     return GdchCredentials.fromJson(await readCredentialsFile(path), { ...options, source: path });
   }
 
+  /** The GDCH project of the service identity; ADC reports it as the project. */
+  get projectId(): string {
+    return this.options.project;
+  }
+
   /** `system:serviceaccount:<project>:<name>`, the assertion's issuer and subject. */
   get serviceIdentity(): string {
     return `system:serviceaccount:${this.options.project}:${this.options.name}`;

@@ -36,13 +36,17 @@ export interface ServiceAccountOptions extends CredentialsOptions {
   tokenUri?: string;
   /** Accept a plain-http `tokenUri` on a host other than loopback, for a test setup. */
   allowInsecureHttp?: boolean;
-  /** User to impersonate with domain-wide delegation (the JWT's `sub`). */
+  /**
+   * User to impersonate with domain-wide delegation (the assertion's `sub`). Its tokens always
+   * come from the token endpoint, even with `useSelfSignedJwt`; refused outside googleapis.com.
+   */
   subject?: string;
   /** Extra claims for the JWT-bearer assertion. */
   additionalClaims?: JwtClaims;
   /**
    * Sign a JWT locally instead of asking the token endpoint: with scopes, one JWT carrying a
    * `scope` claim; without, one JWT per API audience. Always on outside the default universe.
+   * Ignored with a `subject`.
    */
   useSelfSignedJwt?: boolean;
   /** Names where the key came from in error messages (a file path). */
@@ -83,6 +87,12 @@ export class ServiceAccountCredentials
       });
     }
     checkTokenUri(options);
+    const universe = options.universeDomain ?? DEFAULT_UNIVERSE_DOMAIN;
+    if (options.subject && universe !== DEFAULT_UNIVERSE_DOMAIN) {
+      throw new InvalidOptionsError(
+        `${source}: domain-wide delegation (subject ${options.subject}) needs Google's token endpoint, which universe ${universe} does not have; remove the subject or use a key from ${DEFAULT_UNIVERSE_DOMAIN}`,
+      );
+    }
     super(options);
   }
 
@@ -146,8 +156,7 @@ export class ServiceAccountCredentials
   }
 
   protected override tokenAudience(url?: string): string | undefined {
-    if (url === undefined || this.scopes.length > 0) return undefined;
-    if (this.options.subject && !this.#alwaysSelfSigned()) return undefined;
+    if (url === undefined || this.scopes.length > 0 || this.options.subject) return undefined;
     return audienceOf(url);
   }
 
@@ -247,8 +256,12 @@ export class ServiceAccountCredentials
     return this.#signer;
   }
 
-  /** Self-signed JWTs were asked for, or the universe has no token endpoint for the grant. */
+  /**
+   * Self-signed JWTs were asked for, or the universe has no token endpoint for the grant. A
+   * subject needs the token endpoint: a self-signed JWT would act as the service account itself.
+   */
   #alwaysSelfSigned(): boolean {
+    if (this.options.subject) return false;
     return (
       this.options.useSelfSignedJwt === true ||
       (this.options.universeDomain ?? DEFAULT_UNIVERSE_DOMAIN) !== DEFAULT_UNIVERSE_DOMAIN

@@ -101,7 +101,8 @@ export class FederationState {
   };
   /** Downscoped tokens and the access boundary STS bound them to. */
   readonly accessBoundaries = new Map<string, unknown>();
-  readonly #projectNumber = randomDigits(12);
+  /** The number of the project that holds the emulated workload identity pools. */
+  readonly projectNumber = randomDigits(12);
   #serial = 0;
 
   constructor(url: string) {
@@ -116,7 +117,7 @@ export class FederationState {
     const n = ++this.#serial;
     const audience = options.workforce
       ? `//iam.googleapis.com/locations/global/workforcePools/pool-${n}/providers/${kind}-${n}`
-      : `//iam.googleapis.com/projects/${this.#projectNumber}/locations/global/workloadIdentityPools/pool-${n}/providers/${kind}-${n}`;
+      : `//iam.googleapis.com/projects/${this.projectNumber}/locations/global/workloadIdentityPools/pool-${n}/providers/${kind}-${n}`;
     const provider = { audience, kind, workforce: options.workforce ?? false };
     this.providers.set(audience, provider);
     return provider;

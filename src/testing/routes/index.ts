@@ -11,6 +11,7 @@ import { iamCredentialsApi } from './iam-credentials.js';
 import { iapKeys } from './iap.js';
 import { metadataServer } from './metadata.js';
 import { awsMetadata } from './aws-metadata.js';
+import { resourceManagerProjects } from './resource-manager.js';
 import { securityTokenService } from './sts.js';
 import { workforceUserEndpoints } from './sts-users.js';
 import { authorizationCodeGrant } from './token/authorization-code.js';
@@ -37,4 +38,6 @@ export const routeModules: readonly EmulatorModule[] = [
   workforceUserEndpoints,
   awsMetadata,
   gdchTokenEndpoint,
+  // After IAM, whose /v1/projects/-/serviceAccounts/... paths it would otherwise take.
+  resourceManagerProjects,
 ];
