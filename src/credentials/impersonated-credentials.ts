@@ -208,7 +208,7 @@ function checkOptions(options: ImpersonatedCredentialsOptions): string[] {
   checkAccount(options.targetPrincipal, 'targetPrincipal');
   if (options.delegates !== undefined && !Array.isArray(options.delegates)) {
     throw new InvalidOptionsError(
-      'ImpersonatedCredentials delegates must be an array of service account emails',
+      'ImpersonatedCredentials delegates must be an array of service account emails or projects/-/serviceAccounts/EMAIL names',
     );
   }
   const delegates = (options.delegates ?? []).map((delegate: unknown, i) => {
