@@ -153,6 +153,17 @@ describe('ID-token verification (scripted provider)', () => {
     });
   }
 
+  it('names a 10 000-character kid of a published key cut short when its signature fails', async () => {
+    const kid = 'k'.repeat(10_000);
+    stub.route('/jwks', () => ({ body: stubJwks({ kid }) }));
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const { result, secrets } = await loginWith((nonce) =>
+      stub.idToken(CLIENT_ID, { nonce }, { kid, key: other }),
+    );
+    const error = await rejectsWith(result, 'ERR_ID_TOKEN_SIGNATURE', secrets);
+    assert.ok(error.message.length < 400, `${error.message.length} characters`);
+  });
+
   it('never verifies with a JWKS key whose key_ops leave out verify', async () => {
     for (const keyOps of [['encrypt', 'wrapKey'], [], 'verify']) {
       stub.route('/jwks', () => ({ body: stubJwks({ key_ops: keyOps }) }));

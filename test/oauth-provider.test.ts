@@ -95,6 +95,16 @@ describe('OAuthProvider (scripted provider)', () => {
       assert.match(error.message, /impostor\.example/);
     });
 
+    it('names a hostile issuer of a discovery document escaped and cut short', async () => {
+      stub.route('/.well-known/openid-configuration', () => ({
+        body: { issuer: `https://impostor.example/\u001b[2J\r\n${'x'.repeat(100_000)}` },
+      }));
+      const error = await rejectsWith(provider().metadata(), 'ERR_DISCOVERY');
+      assert.match(error.message, /impostor\.example\/\\u001b\[2J/);
+      assert.ok(!/[\r\n]/.test(error.message));
+      assert.ok(error.message.length < 600, `${error.message.length} characters`);
+    });
+
     it('compares issuers exactly: a trailing slash is another issuer', async () => {
       await rejectsWith(provider({ issuer: `${stub.issuer}/` }).metadata(), 'ERR_DISCOVERY');
     });

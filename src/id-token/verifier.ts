@@ -278,7 +278,7 @@ function checkAlgorithm(alg: string, key: VerificationKey): void {
   if (!algorithmFits(alg, key.algorithm)) {
     throw new AuthError(
       'ERR_ID_TOKEN_SIGNATURE',
-      `ID token says ${alg} but its key ${JSON.stringify(key.kid)} is an ${key.algorithm} key`,
+      `ID token says ${alg} but its key ${JSON.stringify(key.kid.slice(0, 64))} is an ${key.algorithm} key`,
     );
   }
 }
@@ -297,7 +297,7 @@ function checkSignature(key: VerificationKey, matches: boolean): void {
   if (!matches) {
     throw new AuthError(
       'ERR_ID_TOKEN_SIGNATURE',
-      `ID token signature does not verify with key ${JSON.stringify(key.kid)}: the token was altered or forged`,
+      `ID token signature does not verify with key ${JSON.stringify(key.kid.slice(0, 64))}: the token was altered or forged`,
     );
   }
 }

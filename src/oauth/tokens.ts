@@ -1,5 +1,5 @@
 import { parseTokenResponse } from './token-endpoint.js';
-import { excerpt, TokenResponseError } from '../errors.js';
+import { TokenResponseError } from '../errors.js';
 import { describeUrl } from '../http/send.js';
 import type { HttpResponse } from '../http/types.js';
 
@@ -54,8 +54,11 @@ export function checkBearer(tokenType: string | undefined, url: string): void {
     );
   }
   if (tokenType.toLowerCase() !== 'bearer') {
+    // Named only when it looks like a type name: the server chose the text, and could have put
+    // the token in it.
+    const named = /^[A-Za-z][\w.-]{0,19}$/.test(tokenType) ? ` ${tokenType}` : '';
     throw new TokenResponseError(
-      `token endpoint ${describeUrl(url)} issued a token of type ${JSON.stringify(excerpt(tokenType.slice(0, 40)))}; only Bearer tokens are supported`,
+      `token endpoint ${describeUrl(url)} issued a token of another type${named}; only Bearer tokens are supported`,
       describeUrl(url),
     );
   }
