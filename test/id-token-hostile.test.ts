@@ -321,6 +321,16 @@ describe('ID token verification rejects hostile tokens', () => {
       await rejects(google({ iat, exp: iat - 1 }), 'ERR_ID_TOKEN_INVALID');
     });
 
+    it("takes claims only as the payload's own members: a __proto__ holding them supplies none", async () => {
+      const claims = googleClaims(AUDIENCE);
+      const { sub, aud } = claims;
+      const input = JSON.stringify({ ...claims, sub: undefined, aud: undefined });
+      const payload = `${input.slice(0, -1)},"__proto__":${JSON.stringify({ sub, aud })}}`;
+      const token = signToken({ alg: 'RS256', kid: googleKey.kid }, payload, googleKey.privateKey);
+      await rejects(token, 'ERR_ID_TOKEN_INVALID');
+      assert.equal(({} as { sub?: string }).sub, undefined);
+    });
+
     it('rejects missing or mistyped required claims', async () => {
       for (const name of ['exp', 'iat', 'sub', 'aud', 'iss']) {
         await rejects(google({ [name]: undefined }), 'ERR_ID_TOKEN_INVALID');

@@ -34,6 +34,27 @@ describe('token endpoint protocol halves', () => {
     assert.equal(request.body, 'grant_type=refresh_token&a=x+y');
   });
 
+  it('keeps __proto__ and constructor keys of a token response as plain data: no prototype pollution', () => {
+    const body =
+      '{"__proto__":{"polluted":"yes","access_token":"from-proto"},' +
+      '"constructor":{"prototype":{"polluted":"yes"}},"token_type":"Bearer","access_token":"at"}';
+    const parsed = parseTokenResponse(response(200, body), TOKEN_URL);
+    assert.equal(parsed.accessToken, 'at');
+    assert.equal(({} as { polluted?: string }).polluted, undefined);
+    assert.equal(Object.getPrototypeOf(parsed.raw), Object.prototype);
+    assert.deepEqual(Object.keys(parsed.raw), [
+      '__proto__',
+      'constructor',
+      'token_type',
+      'access_token',
+    ]);
+    assert.throws(
+      () =>
+        parseTokenResponse(response(200, '{"__proto__":{"access_token":"from-proto"}}'), TOKEN_URL),
+      { code: 'ERR_TOKEN_RESPONSE' },
+    );
+  });
+
   it('parses a token response into camelCase, accepting expires_in as a string', () => {
     const parsed = parseTokenResponse(
       response(
