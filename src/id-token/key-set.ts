@@ -75,7 +75,7 @@ export async function parseKeySetResponse(
   const keys =
     format === 'jwks'
       ? await jwksKeys(json as Record<string, unknown>, url)
-      : await pemKeys(json as Record<string, unknown>);
+      : await pemKeys(json as Record<string, unknown>, url);
   return { keys, maxAgeSec: cacheLifetimeSec(response.headers) };
 }
 
@@ -84,6 +84,7 @@ async function jwksKeys(
   url: string,
 ): Promise<Map<string, VerificationKey>> {
   if (!Array.isArray(json.keys)) throw malformed(url, 'a JWKS without a keys array');
+  checkKeyCount(json.keys.length, url);
   const keys = new Map<string, VerificationKey>();
   for (const jwk of json.keys as unknown[]) {
     if (jwk === null || typeof jwk !== 'object') continue;
@@ -95,14 +96,31 @@ async function jwksKeys(
   return keys;
 }
 
-async function pemKeys(json: Record<string, unknown>): Promise<Map<string, VerificationKey>> {
+async function pemKeys(
+  json: Record<string, unknown>,
+  url: string,
+): Promise<Map<string, VerificationKey>> {
+  const entries = Object.entries(json);
+  checkKeyCount(entries.length, url);
   const keys = new Map<string, VerificationKey>();
-  for (const [kid, pem] of Object.entries(json)) {
+  for (const [kid, pem] of entries) {
     if (typeof pem !== 'string') continue;
     const verification = await importPem(kid, pem);
     if (verification) keys.set(kid, verification);
   }
   return keys;
+}
+
+/**
+ * The most keys a set may hold. Issuers publish a handful; parsing is the costly part (a 4 MiB
+ * set of EC keys holds ~29 000 and takes seconds of CPU), so a larger set is refused unparsed.
+ */
+export const MAX_KEYS_PER_SET = 100;
+
+function checkKeyCount(count: number, url: string): void {
+  if (count > MAX_KEYS_PER_SET) {
+    throw malformed(url, `a key set of ${count} keys; at most ${MAX_KEYS_PER_SET} are read`);
+  }
 }
 
 /**
