@@ -54,9 +54,9 @@ export function checkFlowOptions(
 
 /**
  * Turns the token response of a completed login, a Bearer token (see `checkBearer`), into
- * {@link UserCredentials} holding the access token already received (so nothing is refreshed right away). Their `scopes` are the scopes the
- * server granted, which may be fewer or more than were asked for; `requested` stands in when the
- * server does not say.
+ * {@link UserCredentials} holding the access token already received (so nothing is refreshed
+ * right away). Their `scopes` are the scopes the server granted, which may be fewer or more than
+ * were asked for; `requested` stands in when the server does not say.
  */
 export function credentialsFromLogin(
   response: TokenResponse,
