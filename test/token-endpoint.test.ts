@@ -34,6 +34,18 @@ describe('token endpoint protocol halves', () => {
     assert.equal(request.body, 'grant_type=refresh_token&a=x+y');
   });
 
+  it('refuses an access_token or id_token that is not a non-empty string', () => {
+    for (const value of [42, ['ya29.a'], { token: 'ya29.a' }, true, null, '']) {
+      for (const expect of ['access_token', 'id_token'] as const) {
+        const body = JSON.stringify({ [expect]: value, token_type: 'Bearer' });
+        assert.throws(() => parseTokenResponse(response(200, body), TOKEN_URL, expect), {
+          code: 'ERR_TOKEN_RESPONSE',
+          message: new RegExp(`without ${expect}`),
+        });
+      }
+    }
+  });
+
   it('keeps __proto__ and constructor keys of a token response as plain data: no prototype pollution', () => {
     const body =
       '{"__proto__":{"polluted":"yes","access_token":"from-proto"},' +
