@@ -458,6 +458,15 @@ describe('ID token verification rejects hostile tokens', () => {
       await rejects(google({}, { crit: ['b64'], b64: false }), 'ERR_ID_TOKEN_INVALID');
     });
 
+    it('rejects a JWT typed as another kind (access, logout, DPoP token), and takes typ JWT or none', async () => {
+      for (const typ of ['at+jwt', 'application/at+JWT', 'logout+jwt', 'dpop+jwt']) {
+        await rejects(google({}, { typ }), 'ERR_ID_TOKEN_INVALID');
+      }
+      for (const typ of ['JWT', 'jwt', 'application/jwt', undefined]) {
+        assert.equal((await verifier.verify(google({}, { typ }), options())).payload.aud, AUDIENCE);
+      }
+    });
+
     it('rejects a 1 MB token before any parsing, crypto or key fetch', async () => {
       // Validly signed: only the size limit stands between these tokens and acceptance.
       const huge = google({ padding: 'x'.repeat(1024 * 1024) });
