@@ -221,6 +221,45 @@ describe('parseDeviceAuthorizationResponse', () => {
     }
   });
 
+  it('refuses a user code or verification URI a terminal or page could be tricked by', () => {
+    const body = {
+      device_code: 'secret-device-code',
+      user_code: 'WXYZ-1234',
+      verification_uri: 'https://x.test/device',
+      verification_uri_complete: 'https://x.test/device?user_code=WXYZ-1234',
+      expires_in: 600,
+    };
+    const hostile: [string, string][] = [
+      ['user_code', 'WXYZ\u001b[2J\u001b]0;owned\u0007'],
+      ['user_code', 'WXYZ\r\nVisit https://evil.test'],
+      ['user_code', 'W'.repeat(65)],
+      ['verification_uri', 'javascript:alert(1)'],
+      ['verification_uri', 'https://x.test/device\u001b[8m'],
+      ['verification_uri', 'https://x.test/device and enter EVIL-CODE at https://evil.test'],
+      ['verification_uri', `https://x.test/${'d'.repeat(3000)}`],
+      ['verification_uri_complete', 'file:///etc/passwd'],
+      ['verification_uri_complete', 'https://x.test/\nline'],
+    ];
+    for (const [field, value] of hostile) {
+      assert.throws(
+        () =>
+          parseDeviceAuthorizationResponse(
+            answer({ ...body, [field]: value }),
+            'https://x.test/device/code',
+          ),
+        (error: Error & { code?: string }) =>
+          error.code === 'ERR_TOKEN_RESPONSE' &&
+          error.message.includes(`a ${field} that cannot be shown`) &&
+          !error.message.includes(value) &&
+          !error.message.includes('secret-device-code'),
+        `${field} ${JSON.stringify(value.slice(0, 60))}`,
+      );
+    }
+    const shown = parseDeviceAuthorizationResponse(answer(body), 'https://x.test/device/code');
+    assert.equal(shown.verificationUriComplete, body.verification_uri_complete);
+    assert.equal(shown.userCode, 'WXYZ-1234');
+  });
+
   it('refuses a device code lifetime beyond a day', () => {
     const body = { device_code: 'd', user_code: 'U', verification_uri: 'https://x.test/device' };
     assert.throws(

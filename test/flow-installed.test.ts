@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:net';
+import { createServer as createHttpServer, request } from 'node:http';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { InstalledAppFlow } from '../src/flows/installed-app-flow.js';
 import { openerCommand, openInBrowser } from '../src/flows/browser.js';
 import { useEmulator } from './support/emulator.js';
@@ -8,6 +9,7 @@ import {
   caught,
   consentInBrowser,
   emulatorClient,
+  redirectFor,
   scriptedConsent,
   type LandedPage,
 } from './support/login.js';
@@ -20,6 +22,18 @@ async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** The status of a GET of `url` sent with the Host header `host`, as a rebound page would send it. */
+function statusWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    });
+    req.on('error', reject);
+    req.end();
   });
 }
 
@@ -127,6 +141,79 @@ describe('InstalledAppFlow.runLocalServer', () => {
     assert.equal(error, undefined);
     assert.ok(credentials);
     assert.equal(page?.status, 200);
+  });
+
+  it('ignores the redirect sent under another Host (DNS rebinding), then completes the real one', async () => {
+    const statuses: number[] = [];
+    const { credentials, error, page } = await login(async (url) => {
+      const location = await redirectFor(url, 'approve');
+      const { port } = new URL(location);
+      for (const host of [
+        `attacker.example:${port}`,
+        `127.0.0.1.attacker.example:${port}`,
+        `localhost:${port}`,
+        `127.0.0.1:${Number(port) + 1}`,
+        '127.0.0.1',
+      ]) {
+        statuses.push(await statusWithHost(location, host));
+      }
+      const landed = await fetch(location);
+      return { url: location, status: landed.status, body: await landed.text() };
+    });
+    assert.deepEqual(statuses, [404, 404, 404, 404, 404]);
+    assert.equal(error, undefined);
+    assert.ok(credentials);
+    assert.equal(page?.status, 200);
+  });
+
+  it('answers a second redirect 409 while the first is exchanged, and exchanges only the first', async () => {
+    let exchanges = 0;
+    let onExchange!: () => void;
+    const exchanging = new Promise<void>((resolve) => (onExchange = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const tokenEndpoint = createHttpServer((req, res) => {
+      exchanges++;
+      req.resume();
+      onExchange();
+      void released.then(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          '{"access_token":"first-exchange","refresh_token":"first-refresh","token_type":"Bearer","expires_in":3600}',
+        );
+      });
+    });
+    await new Promise<void>((resolve) => tokenEndpoint.listen(0, '127.0.0.1', resolve));
+    const { secrets } = emulatorClient(emulator.current);
+    const port = (tokenEndpoint.address() as AddressInfo).port;
+    secrets.installed!.token_uri = `http://127.0.0.1:${port}/token`;
+    const flow = InstalledAppFlow.fromClientConfig(secrets, { scopes: SCOPES });
+    const statuses: number[] = [];
+    try {
+      const credentials = await flow.runLocalServer({
+        print: () => undefined,
+        timeoutMs: 10_000,
+        browserOpener: async (url) => {
+          const location = await redirectFor(url, 'approve');
+          const first = fetch(location).then((r) => r.text().then(() => r.status));
+          await exchanging;
+          const second = await fetch(location);
+          await second.text();
+          statuses.push(second.status);
+          release();
+          statuses.push(await first);
+          return true;
+        },
+      });
+      assert.equal(
+        (await credentials.getRequestHeaders()).get('authorization'),
+        'Bearer first-exchange',
+      );
+    } finally {
+      tokenEndpoint.close();
+    }
+    assert.deepEqual(statuses, [409, 200]);
+    assert.equal(exchanges, 1);
   });
 
   it('answers a redirect with another state 400 and keeps waiting for the right one', async () => {

@@ -101,6 +101,27 @@ describe('parseTokenInfoResponse', () => {
     assert.equal(info.emailVerified, false);
   });
 
+  it('leaves out an exp that makes no valid date, and refuses a negative or absurd expires_in', () => {
+    for (const exp of ['1e300', '-5', '0', 'soon', '"x"']) {
+      const info = parseTokenInfoResponse(
+        answer(`{"aud":"a","exp":${JSON.stringify(exp)},"expires_in":"42"}`),
+        'https://t.test/tokeninfo',
+      );
+      assert.equal(info.expiresAt, undefined, `exp ${exp}`);
+    }
+    for (const expiresIn of ['-1', '"1e400"', '"soon"']) {
+      assert.throws(
+        () =>
+          parseTokenInfoResponse(
+            answer(`{"aud":"a","expires_in":${expiresIn}}`),
+            'https://t.test/tokeninfo',
+          ),
+        { code: 'ERR_TOKEN_RESPONSE' },
+        `expires_in ${expiresIn}`,
+      );
+    }
+  });
+
   it('rejects an answer without aud or expires_in as ERR_TOKEN_RESPONSE', () => {
     assert.throws(
       () => parseTokenInfoResponse(answer('{"scope":"x"}'), 'https://t.test/tokeninfo'),

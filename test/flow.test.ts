@@ -270,6 +270,32 @@ describe('Flow.fetchToken against the emulator', () => {
     }
   });
 
+  it('refuses a token response whose token_type is missing or not Bearer, and takes bearer in any case', async () => {
+    const { flow, section } = webFlow();
+    const answer = (tokenType: string | undefined) =>
+      emulator.current.fail('token', {
+        status: 200,
+        body: JSON.stringify({
+          access_token: 'ya29.typed-token',
+          refresh_token: '1//typed-refresh',
+          expires_in: 3600,
+          token_type: tokenType,
+        }),
+      });
+    const { codeVerifier } = flow.authorizationUrl();
+    for (const tokenType of [undefined, 'mac', 'DPoP', 'N_A', 'Bearer\u001b[2J']) {
+      answer(tokenType);
+      const error = await caught(flow.fetchToken({ code: 'any-code' }, { codeVerifier }));
+      assert.equal(error.code, 'ERR_TOKEN_RESPONSE', error.message);
+      assert.ok(!error.message.includes('\u001b'), 'the escape is not echoed raw');
+      assertNoSecrets(error, ['ya29.typed-token', '1//typed-refresh', section.client_secret]);
+    }
+    answer('bEaReR');
+    const credentials = await flow.fetchToken({ code: 'any-code' }, { codeVerifier });
+    const headers = await credentials.getRequestHeaders();
+    assert.equal(headers.get('authorization'), 'Bearer ya29.typed-token');
+  });
+
   it('exchanges a bare code, and fails with invalid_grant when the verifier is wrong', async () => {
     const { flow, section } = webFlow();
     const request = flow.authorizationUrl();

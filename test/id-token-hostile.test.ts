@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { IdTokenVerifier, type VerifyIdTokenOptions } from '../src/id-token/verifier.js';
 import { PublicKeyCache } from '../src/id-token/public-key-cache.js';
 import { useEmulator } from './support/emulator.js';
@@ -221,6 +223,44 @@ describe('ID token verification rejects hostile tokens', () => {
       );
     });
 
+    it('never fetches or trusts a key the token points to or carries (jku, x5u, jwk, x5c)', async () => {
+      const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const attackerJwk = { ...attacker.publicKey.export({ format: 'jwk' }), kid: 'attacker' };
+      let fetched = 0;
+      const keyServer = createServer((_req, res) => {
+        fetched++;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ keys: [attackerJwk] }));
+      });
+      await new Promise<void>((resolve) => keyServer.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(keyServer.address() as AddressInfo).port}/jwks`;
+      const pointers = { jku: url, x5u: url, jwk: attackerJwk, x5c: ['AAAA'] };
+      try {
+        for (const kid of ['attacker', googleKey.kid]) {
+          const token = signToken(
+            { alg: 'RS256', kid, ...pointers },
+            googleClaims(AUDIENCE),
+            attacker.privateKey,
+          );
+          await rejects(
+            token,
+            kid === 'attacker' ? 'ERR_ID_TOKEN_KEY_NOT_FOUND' : 'ERR_ID_TOKEN_SIGNATURE',
+          );
+        }
+      } finally {
+        keyServer.close();
+      }
+      assert.equal(fetched, 0);
+    });
+
+    it('looks up a 10 000-character kid once and names it shortened', async () => {
+      const kid = 'k'.repeat(10_000);
+      const error = await verifier.verify(google({}, { kid }), options()).catch((e: Error) => e);
+      assertSafeError(error, 'ERR_ID_TOKEN_KEY_NOT_FOUND', google({}, { kid }));
+      assert.ok((error as Error).message.length < 400, (error as Error).message);
+      assert.equal(emulator.current.hits.jwks, 1);
+    });
+
     it('rejects a header without a kid, or with a kid that is not a string', async () => {
       await rejects(google({}, { kid: undefined }), 'ERR_ID_TOKEN_INVALID');
       await rejects(google({}, { kid: 42 }), 'ERR_ID_TOKEN_INVALID');
@@ -281,6 +321,16 @@ describe('ID token verification rejects hostile tokens', () => {
       await rejects(google({ iat, exp: iat - 1 }), 'ERR_ID_TOKEN_INVALID');
     });
 
+    it("takes claims only as the payload's own members: a __proto__ holding them supplies none", async () => {
+      const claims = googleClaims(AUDIENCE);
+      const { sub, aud } = claims;
+      const input = JSON.stringify({ ...claims, sub: undefined, aud: undefined });
+      const payload = `${input.slice(0, -1)},"__proto__":${JSON.stringify({ sub, aud })}}`;
+      const token = signToken({ alg: 'RS256', kid: googleKey.kid }, payload, googleKey.privateKey);
+      await rejects(token, 'ERR_ID_TOKEN_INVALID');
+      assert.equal(({} as { sub?: string }).sub, undefined);
+    });
+
     it('rejects missing or mistyped required claims', async () => {
       for (const name of ['exp', 'iat', 'sub', 'aud', 'iss']) {
         await rejects(google({ [name]: undefined }), 'ERR_ID_TOKEN_INVALID');
@@ -300,11 +350,12 @@ describe('ID token verification rejects hostile tokens', () => {
   });
 
   describe('shape', () => {
-    it('rejects two or four segments, and empty segments', async () => {
+    it('rejects two, four or five segments (JWE), and empty segments', async () => {
       const [h, p, s] = google().split('.');
       for (const token of [
         `${h}.${p}`,
         `${h}.${p}.${s}.${s}`,
+        `${h}.${p}.${s}.${s}.${s}`,
         `${h}..${s}`,
         `.${p}.${s}`,
         `${h}.${p}.`,
@@ -405,6 +456,15 @@ describe('ID token verification rejects hostile tokens', () => {
       await rejects(google({}, { crit: ['exp'] }), 'ERR_ID_TOKEN_INVALID');
       await rejects(google({}, { crit: [] }), 'ERR_ID_TOKEN_INVALID');
       await rejects(google({}, { crit: ['b64'], b64: false }), 'ERR_ID_TOKEN_INVALID');
+    });
+
+    it('rejects a JWT typed as another kind (access, logout, DPoP token), and takes typ JWT or none', async () => {
+      for (const typ of ['at+jwt', 'application/at+JWT', 'logout+jwt', 'dpop+jwt']) {
+        await rejects(google({}, { typ }), 'ERR_ID_TOKEN_INVALID');
+      }
+      for (const typ of ['JWT', 'jwt', 'application/jwt', undefined]) {
+        assert.equal((await verifier.verify(google({}, { typ }), options())).payload.aud, AUDIENCE);
+      }
     });
 
     it('rejects a 1 MB token before any parsing, crypto or key fetch', async () => {

@@ -391,6 +391,34 @@ describe('key set parsing', () => {
     assert.equal(set.maxAgeSec, 18_000);
   });
 
+  it('refuses a key set of more than 100 keys, JWKS or PEM map, before parsing any', async () => {
+    const KEYS_URL = 'https://keys.example/jwks';
+    const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+      format: 'jwk',
+    });
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => ({ ...jwk, kid: `k${i}` }));
+    const pems = (n: number) => Object.fromEntries(keys(n).map(({ kid }) => [kid, 'not a pem']));
+    assert.equal(
+      (await parseKeySetResponse(response({ keys: keys(100) }), KEYS_URL, 'jwks')).keys.size,
+      100,
+    );
+    await parseKeySetResponse(response(pems(100)), KEYS_URL, 'pem');
+    for (const [body, format] of [
+      [{ keys: keys(101) }, 'jwks'],
+      [{ keys: keys(29_000) }, 'jwks'],
+      [pems(101), 'pem'],
+    ] as const) {
+      await assert.rejects(
+        parseKeySetResponse(response(body), KEYS_URL, format),
+        (error: Error) => {
+          assert.equal((error as { code?: string }).code, 'ERR_TOKEN_RESPONSE');
+          assert.match(error.message, /at most 100 are read/);
+          return true;
+        },
+      );
+    }
+  });
+
   it('reads a {kid: PEM} map and skips values that are not keys', async () => {
     const set = await parseKeySetResponse(
       response({ a: 'not a pem', b: 7 }),

@@ -119,6 +119,62 @@ describe('ID-token verification (scripted provider)', () => {
     await rejectsWith(after.result, 'ERR_ID_TOKEN_KEY_NOT_FOUND', after.secrets);
   });
 
+  const stubJwks = (extra: Record<string, unknown> = {}) => ({
+    keys: [
+      {
+        ...createPublicKey(stub.signingKey).export({ format: 'jwk' }),
+        kid: STUB_KID,
+        alg: 'RS256',
+        ...extra,
+      },
+    ],
+  });
+
+  for (const [what, headers] of [
+    ['a max-age of ten years', { 'cache-control': 'max-age=315360000' }],
+    ['a max-age of 400 digits', { 'cache-control': `max-age=${'9'.repeat(400)}` }],
+    ['a negative Age', { 'cache-control': 'max-age=60', age: '-315360000' }],
+  ] as [string, Record<string, string>][]) {
+    it(`stops accepting a removed key within a day, whatever ${what} says`, async () => {
+      let now = Date.now();
+      const p = provider({ clock: () => now });
+      stub.route('/jwks', () => ({ headers, body: stubJwks() }));
+      await (
+        await loginWith((nonce) => stub.idToken(CLIENT_ID, { nonce }), p)
+      ).result;
+      stub.route('/jwks', () => ({ body: { keys: [] } }));
+      now += 86_401_000;
+      const iat = Math.floor(now / 1000);
+      const after = await loginWith(
+        (nonce) => stub.idToken(CLIENT_ID, { nonce, iat, exp: iat + 600 }),
+        p,
+      );
+      await rejectsWith(after.result, 'ERR_ID_TOKEN_KEY_NOT_FOUND', after.secrets);
+    });
+  }
+
+  it('names a 10 000-character kid of a published key cut short when its signature fails', async () => {
+    const kid = 'k'.repeat(10_000);
+    stub.route('/jwks', () => ({ body: stubJwks({ kid }) }));
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const { result, secrets } = await loginWith((nonce) =>
+      stub.idToken(CLIENT_ID, { nonce }, { kid, key: other }),
+    );
+    const error = await rejectsWith(result, 'ERR_ID_TOKEN_SIGNATURE', secrets);
+    assert.ok(error.message.length < 400, `${error.message.length} characters`);
+  });
+
+  it('never verifies with a JWKS key whose key_ops leave out verify', async () => {
+    for (const keyOps of [['encrypt', 'wrapKey'], [], 'verify']) {
+      stub.route('/jwks', () => ({ body: stubJwks({ key_ops: keyOps }) }));
+      const { result, secrets } = await loginWith((nonce) => stub.idToken(CLIENT_ID, { nonce }));
+      await rejectsWith(result, 'ERR_ID_TOKEN_KEY_NOT_FOUND', secrets);
+    }
+    stub.route('/jwks', () => ({ body: stubJwks({ key_ops: ['verify'], use: 'sig' }) }));
+    const { result } = await loginWith((nonce) => stub.idToken(CLIENT_ID, { nonce }));
+    assert.equal((await result).claims?.sub, 'user-1');
+  });
+
   it('accepts only the algorithms the provider advertises', async () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     stub.route('/jwks', () => ({

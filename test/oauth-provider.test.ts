@@ -95,6 +95,16 @@ describe('OAuthProvider (scripted provider)', () => {
       assert.match(error.message, /impostor\.example/);
     });
 
+    it('names a hostile issuer of a discovery document escaped and cut short', async () => {
+      stub.route('/.well-known/openid-configuration', () => ({
+        body: { issuer: `https://impostor.example/\u001b[2J\r\n${'x'.repeat(100_000)}` },
+      }));
+      const error = await rejectsWith(provider().metadata(), 'ERR_DISCOVERY');
+      assert.match(error.message, /impostor\.example\/\\u001b\[2J/);
+      assert.ok(!/[\r\n]/.test(error.message));
+      assert.ok(error.message.length < 600, `${error.message.length} characters`);
+    });
+
     it('compares issuers exactly: a trailing slash is another issuer', async () => {
       await rejectsWith(provider({ issuer: `${stub.issuer}/` }).metadata(), 'ERR_DISCOVERY');
     });
@@ -212,6 +222,67 @@ describe('OAuthProvider (scripted provider)', () => {
           return true;
         },
       );
+    });
+
+    it('refuses a callback repeating state, code, error, error_description or iss, whichever copy is first', () => {
+      const base = { state: 's', code: 'c0de-c0de', iss: 'https://good.example' };
+      for (const [name, value] of [
+        ['state', 's'],
+        ['state', 'forged'],
+        ['code', 'injected-c0de'],
+        ['error', 'access_denied'],
+        ['error_description', 'x'],
+        ['iss', 'https://evil.example'],
+        ['iss', 'https://good.example'],
+      ]) {
+        const original = (base as Record<string, string>)[name] ?? value;
+        for (const copies of [
+          [original, value],
+          [value, original],
+        ]) {
+          const params = new URLSearchParams(base);
+          params.delete(name);
+          for (const copy of copies) params.append(name, copy);
+          assert.throws(
+            () => readAuthorizationCallback(`${REDIRECT_URI}?${params}`, 's', base.iss),
+            (error) => {
+              assertAuthError(error, 'ERR_AUTHORIZATION', ['c0de-c0de', 'injected-c0de']);
+              assert.match((error as Error).message, new RegExp(`carries ${name} more than once`));
+              return true;
+            },
+          );
+        }
+      }
+    });
+
+    it('escapes control characters and cuts a 100 kB error_description or iss it echoes', () => {
+      const hostile = `\u001b[2J\u001b]0;pwned\u0007line1\r\nline2\u0000${'x'.repeat(100_000)}`;
+      const params = new URLSearchParams({
+        state: 's',
+        error: `bad\u001b[31m`,
+        error_description: hostile,
+      });
+      for (const [url, issuer] of [
+        [`${REDIRECT_URI}?${params}`, undefined],
+        [
+          `${REDIRECT_URI}?${new URLSearchParams({ state: 's', code: 'c0de', iss: hostile })}`,
+          'https://good.example',
+        ],
+      ] as const) {
+        assert.throws(
+          () => readAuthorizationCallback(url, 's', issuer),
+          (error) => {
+            assertAuthError(error, 'ERR_AUTHORIZATION');
+            const { message, error: code, errorDescription } = error as OAuthError;
+            for (const text of [message, code ?? '', errorDescription ?? '']) {
+              const raw = [...text].filter((c) => c.charCodeAt(0) < 0x20 || c === '\u007f');
+              assert.deepEqual(raw, [], 'no raw control character');
+              assert.ok(text.length < 600, `${text.length} characters`);
+            }
+            return true;
+          },
+        );
+      }
     });
 
     it('refuses a callback naming another issuer (RFC 9207) or carrying no code', () => {

@@ -314,4 +314,23 @@ describe('OAuth 1.0a three-legged flow (local service provider)', () => {
       (error) => assertAuthError(error, 'ERR_OAUTH1') !== undefined,
     );
   });
+
+  it('refuses an authorization redirect repeating oauth_token or oauth_verifier, whichever copy is first', async () => {
+    const c = client();
+    await c.fetchRequestToken('http://127.0.0.1:1/cb');
+    for (const query of [
+      `oauth_token=${c.token}&oauth_token=other&oauth_verifier=v3r`,
+      `oauth_token=other&oauth_token=${c.token}&oauth_verifier=v3r`,
+      `oauth_token=${c.token}&oauth_verifier=v3r&oauth_verifier=injected`,
+    ]) {
+      assert.throws(
+        () => c.parseAuthorizationResponse(`http://127.0.0.1:1/cb?${query}`),
+        (error) => {
+          assertAuthError(error, 'ERR_OAUTH1', ['v3r', 'injected']);
+          assert.match((error as Error).message, /more than once/);
+          return true;
+        },
+      );
+    }
+  });
 });

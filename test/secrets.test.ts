@@ -15,6 +15,8 @@ import { credentialsFromJson } from '../src/adc/load-credentials.js';
 import { signStorageUrl } from '../src/storage/signed-url.js';
 import { OAuthProvider } from '../src/oauth/provider.js';
 import { DeviceFlow } from '../src/flows/device-flow.js';
+import { Flow } from '../src/flows/flow.js';
+import { readAuthorizationCallback } from '../src/oauth/authorization.js';
 import { ProviderSession } from '../src/flows/provider-session.js';
 import { OAuth1Client } from '../src/oauth/oauth1/client.js';
 import { revoke } from '../src/flows/revoke.js';
@@ -885,5 +887,76 @@ describe('no secret in any error', () => {
       assert.equal((error as AuthError).code, 'ERR_INVALID_OPTIONS');
       assertNoSecrets(error, [consumerSecret, tokenSecret, verifier, envSecret]);
     }
+  });
+  it('keeps codes, tokens and device codes out of the refusals of hostile callbacks and responses', async () => {
+    const host = 'https://hostile-op.example.test';
+    const code = 'opaque-authorization-code-111';
+    const injected = 'opaque-injected-code-222';
+    const accessToken = 'opaque-access-token-value-333';
+    const deviceCode = 'opaque-device-code-value-444';
+    const verifier = 'v'.repeat(43);
+    nock(host)
+      .post('/token')
+      .reply(200, {
+        access_token: accessToken,
+        refresh_token: REFRESH_TOKEN,
+        token_type: `mac ${accessToken}`,
+      })
+      .post('/device')
+      .reply(200, {
+        device_code: deviceCode,
+        user_code: `CODE\u001b]0;${deviceCode}\u0007`,
+        verification_uri: `javascript:alert('${deviceCode}')`,
+        expires_in: 600,
+      });
+    const flow = new Flow({
+      clientId: 'app',
+      clientSecret: CLIENT_SECRET,
+      scopes: 'email',
+      redirectUri: 'https://app.example.test/callback',
+      tokenUri: `${host}/token`,
+      http: FAST_HTTP,
+    });
+    const device = new DeviceFlow({
+      clientId: 'tv',
+      clientSecret: CLIENT_SECRET,
+      scopes: 'email',
+      deviceAuthorizationUri: `${host}/device`,
+      tokenUri: `${host}/token`,
+      http: FAST_HTTP,
+    });
+    const repeated = `https://app.example.test/callback?state=s&code=${code}&code=${injected}`;
+    const failures: [string, unknown][] = [
+      [
+        'a Flow token response of type mac',
+        await caught(flow.fetchToken({ code }, { codeVerifier: verifier })),
+      ],
+      [
+        'a Flow callback with two codes',
+        await caught(
+          flow.fetchToken(
+            { authorizationResponse: repeated },
+            { state: 's', codeVerifier: verifier },
+          ),
+        ),
+      ],
+      [
+        'an OAuth callback with two codes',
+        await caught(() => readAuthorizationCallback(repeated, 's')),
+      ],
+      ['an unshowable device authorization', await caught(device.start())],
+    ];
+    for (const [what, error] of failures) {
+      assert.match(String((error as AuthError).code), /^ERR_(TOKEN_RESPONSE|AUTHORIZATION)$/, what);
+    }
+    assertNoneShows(failures, [
+      code,
+      injected,
+      accessToken,
+      REFRESH_TOKEN,
+      deviceCode,
+      verifier,
+      CLIENT_SECRET,
+    ]);
   });
 });

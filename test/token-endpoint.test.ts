@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import nock from 'nock';
 import { buildTokenRequest, parseTokenResponse } from '../src/oauth/token-endpoint.js';
 import { requestToken } from '../src/oauth/token-grant.js';
 import { parseRetryAfter, withRetry } from '../src/http/retry.js';
 import { AuthError, HttpError } from '../src/errors.js';
+import { assertNoSecrets } from './support/secrets.js';
 
 const TOKEN_URL = 'https://oauth2.example.test/token';
 const fast = { retry: { initialDelayMs: 1, maxDelayMs: 2 }, timeoutMs: 2000 };
@@ -25,6 +32,39 @@ describe('token endpoint protocol halves', () => {
     assert.equal(request.method, 'POST');
     assert.equal(request.headers['content-type'], 'application/x-www-form-urlencoded');
     assert.equal(request.body, 'grant_type=refresh_token&a=x+y');
+  });
+
+  it('refuses an access_token or id_token that is not a non-empty string', () => {
+    for (const value of [42, ['ya29.a'], { token: 'ya29.a' }, true, null, '']) {
+      for (const expect of ['access_token', 'id_token'] as const) {
+        const body = JSON.stringify({ [expect]: value, token_type: 'Bearer' });
+        assert.throws(() => parseTokenResponse(response(200, body), TOKEN_URL, expect), {
+          code: 'ERR_TOKEN_RESPONSE',
+          message: new RegExp(`without ${expect}`),
+        });
+      }
+    }
+  });
+
+  it('keeps __proto__ and constructor keys of a token response as plain data: no prototype pollution', () => {
+    const body =
+      '{"__proto__":{"polluted":"yes","access_token":"from-proto"},' +
+      '"constructor":{"prototype":{"polluted":"yes"}},"token_type":"Bearer","access_token":"at"}';
+    const parsed = parseTokenResponse(response(200, body), TOKEN_URL);
+    assert.equal(parsed.accessToken, 'at');
+    assert.equal(({} as { polluted?: string }).polluted, undefined);
+    assert.equal(Object.getPrototypeOf(parsed.raw), Object.prototype);
+    assert.deepEqual(Object.keys(parsed.raw), [
+      '__proto__',
+      'constructor',
+      'token_type',
+      'access_token',
+    ]);
+    assert.throws(
+      () =>
+        parseTokenResponse(response(200, '{"__proto__":{"access_token":"from-proto"}}'), TOKEN_URL),
+      { code: 'ERR_TOKEN_RESPONSE' },
+    );
   });
 
   it('parses a token response into camelCase, accepting expires_in as a string', () => {
@@ -211,5 +251,114 @@ describe('token requests over HTTP with retries', () => {
       TypeError,
     );
     assert.equal(calls, 1);
+  });
+});
+
+describe('hostile token endpoints over real loopback HTTP', () => {
+  const wires = [
+    ['the node:http wire', {}],
+    ['a fetch wire', { fetch: globalThis.fetch }],
+  ] as const;
+  const secrets = {
+    refresh_token: '1//refresh-secret-value',
+    client_secret: 'client-secret-value',
+  };
+
+  /** A loopback server answering every request with `handle`; `requests` records what came. */
+  async function serve(
+    handle: (req: IncomingMessage, res: ServerResponse) => void,
+  ): Promise<{ url: string; requests: { method?: string; cookie?: string; body: string }[] }> {
+    const requests: { method?: string; cookie?: string; body: string }[] = [];
+    const server = createHttpServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        requests.push({ method: req.method, cookie: req.headers.cookie, body });
+        handle(req, res);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`, requests };
+  }
+  let servers: HttpServer[] = [];
+  afterEach(async () => {
+    await Promise.all(
+      servers.map((s) => new Promise((resolve) => s.close(resolve).closeAllConnections())),
+    );
+    servers = [];
+  });
+
+  for (const [wire, http] of wires) {
+    it(`never re-sends the credentials to where a 3xx points (${wire})`, async () => {
+      const target = await serve((_req, res) => res.end('{"access_token":"stolen"}'));
+      for (const status of [301, 302, 303, 307, 308]) {
+        const endpoint = await serve((_req, res) => {
+          res.writeHead(status, { location: target.url });
+          res.end();
+        });
+        await assert.rejects(
+          requestToken(endpoint.url, { grant_type: 'refresh_token', ...secrets }, { http }),
+          (e: unknown) => {
+            assert.ok(e instanceof HttpError, String(e));
+            assert.equal(e.status, status);
+            assertNoSecrets(e, Object.values(secrets));
+            return true;
+          },
+        );
+        assert.equal(endpoint.requests.length, 1);
+      }
+      assert.deepEqual(target.requests, [], 'nothing reached the redirect target');
+    });
+
+    it(`sends no cookie a token endpoint set (${wire})`, async () => {
+      const endpoint = await serve((_req, res) => {
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'set-cookie': ['session=tracked; Path=/', 'other=1; Path=/; HttpOnly'],
+        });
+        res.end('{"access_token":"at","token_type":"Bearer","expires_in":3600}');
+      });
+      for (let i = 0; i < 2; i++) {
+        const token = await requestToken(endpoint.url, { grant_type: 'x' }, { http });
+        assert.equal(token.accessToken, 'at');
+      }
+      assert.deepEqual(
+        endpoint.requests.map((r) => r.cookie),
+        [undefined, undefined],
+      );
+    });
+  }
+
+  it('stops reading an endless body at the size bound, through a fetch wire too', async () => {
+    const LIMIT = 64 * 1024 * 1024;
+    let sent = 0;
+    const endpoint = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (sent < LIMIT) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    for (const [wire, http] of wires) {
+      sent = 0;
+      await assert.rejects(
+        requestToken(endpoint.url, {}, { http: { ...http, retry: { maxAttempts: 1 } } }),
+        (e: unknown) => {
+          assert.ok(e instanceof AuthError);
+          assert.equal(e.code, 'ERR_NETWORK');
+          assert.match(e.message, /larger than/);
+          return true;
+        },
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.ok(sent < LIMIT / 2, `${wire} read ${sent} bytes of a body it had refused`);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AbortedError, AuthError, InvalidOptionsError, TimeoutError } from '../errors.js';
 import { alreadyHandledPage, failurePage, notFoundPage, successPage } from './callback-page.js';
@@ -74,15 +74,16 @@ export class LoopbackServer {
   /**
    * Waits for the browser to land on the redirect URI with this login's `state`, hands the query
    * to `complete`, and answers the browser with a success or failure page according to its
-   * outcome. Other requests (a favicon, a stray path) get a 404, and a redirect with another
-   * state a 400; both are otherwise ignored, so a stray or hostile request cannot end the login.
+   * outcome. Other requests (a favicon, a stray path, a Host other than the redirect URI's) get
+   * a 404, a redirect with another state a 400, and one arriving while the first is handled a
+   * 409; all are otherwise ignored, so a stray or hostile request cannot end the login.
    * Rejects with `ERR_TIMEOUT` or `ERR_ABORTED` when no redirect comes in time.
    */
   receive<T>(
     options: ReceiveOptions,
     complete: (params: URLSearchParams) => Promise<T>,
   ): Promise<T> {
-    const path = new URL(this.redirectUri).pathname;
+    const { pathname: path, host } = new URL(this.redirectUri);
     if (!(
       Number.isInteger(options.timeoutMs) &&
       options.timeoutMs > 0 &&
@@ -116,11 +117,14 @@ export class LoopbackServer {
           ),
         options.timeoutMs,
       );
-      const onRequest = (req: { method?: string; url?: string }, res: ServerResponse) => {
+      const onRequest = (req: IncomingMessage, res: ServerResponse) => {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         const params = url.searchParams;
+        // A page whose name was rebound to 127.0.0.1 reaches the port under its own Host: it
+        // is a stray request, whatever it carries.
         const isRedirect =
           req.method === 'GET' &&
+          req.headers.host?.toLowerCase() === host &&
           url.pathname === path &&
           (params.has('code') || params.has('error') || params.has('state'));
         if (!isRedirect) return void respond(res, 404, notFoundPage());

@@ -4,6 +4,7 @@ import { clientAuthConfig, type ClientAuthConfig } from '../oauth/client-auth.js
 import { checkEndpointUrl } from '../http/endpoint-url.js';
 import { GOOGLE_TOKEN_URL } from '../oauth/google-endpoints.js';
 import type { TokenResponse } from '../oauth/token-endpoint.js';
+import { checkBearer } from '../oauth/tokens.js';
 import { UserCredentials } from '../credentials/user-credentials.js';
 import type { HttpOptions } from '../http/types.js';
 import { describeUrl } from '../http/send.js';
@@ -52,10 +53,10 @@ export function checkFlowOptions(
 }
 
 /**
- * Turns the token response of a completed login into {@link UserCredentials} holding the access
- * token already received (so nothing is refreshed right away). Their `scopes` are the scopes the
- * server granted, which may be fewer or more than were asked for; `requested` stands in when the
- * server does not say.
+ * Turns the token response of a completed login, a Bearer token (see `checkBearer`), into
+ * {@link UserCredentials} holding the access token already received (so nothing is refreshed
+ * right away). Their `scopes` are the scopes the server granted, which may be fewer or more than
+ * were asked for; `requested` stands in when the server does not say.
  */
 export function credentialsFromLogin(
   response: TokenResponse,
@@ -63,6 +64,7 @@ export function credentialsFromLogin(
   requested: readonly string[],
   receivedAt: number,
 ): UserCredentials {
+  checkBearer(response.tokenType, client.tokenUri);
   if (!response.refreshToken) {
     throw new TokenResponseError(
       `token endpoint ${describeUrl(client.tokenUri)} returned no refresh_token, so the login cannot be kept (ask for accessType 'offline', with prompt 'consent' if this client was authorized before)`,

@@ -56,7 +56,7 @@ export function parseTokenInfoResponse(response: HttpResponse, url: string): Tok
     !json ||
     typeof json !== 'object' ||
     typeof json.aud !== 'string' ||
-    !Number.isFinite(expiresIn)
+    !(Number.isFinite(expiresIn) && expiresIn >= 0)
   ) {
     throw new TokenResponseError(
       `token info endpoint ${describeUrl(url)} answered HTTP ${response.status} without aud and expires_in (check the token info URL)`,
@@ -65,12 +65,13 @@ export function parseTokenInfoResponse(response: HttpResponse, url: string): Tok
   }
   const text = (field: string) =>
     typeof json[field] === 'string' ? (json[field] as string) : undefined;
-  const exp = Number(json.exp);
+  const expiresAt = new Date(Number(json.exp) * 1000);
   const verified = json.email_verified;
   return {
     scopes: (text('scope') ?? '').split(/\s+/).filter((s) => s !== ''),
     expiresIn,
-    expiresAt: Number.isFinite(exp) && exp > 0 ? new Date(exp * 1000) : undefined,
+    // A date only when `exp` makes one: 1e300 would be an Invalid Date that throws on use.
+    expiresAt: expiresAt.getTime() > 0 ? expiresAt : undefined,
     audience: json.aud,
     authorizedParty: text('azp'),
     subject: text('sub'),

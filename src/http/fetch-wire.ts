@@ -27,8 +27,7 @@ export async function sendWithFetch(
       await response.body?.cancel();
       throw responseTooLarge(request.url);
     }
-    const body = await response.text();
-    if (body.length > MAX_RESPONSE_BYTES) throw responseTooLarge(request.url);
+    const body = await boundedText(response, request.url);
     return { status: response.status, headers: response.headers, body };
   } catch (error) {
     throw transportError(error, request.url, {
@@ -36,5 +35,28 @@ export async function sendWithFetch(
       timedOut: timeout.aborted,
       timeoutMs,
     });
+  }
+}
+
+/**
+ * The body as UTF-8 text, read chunk by chunk and cancelled once it outgrows
+ * {@link MAX_RESPONSE_BYTES}: a body without Content-Length may be endless.
+ */
+async function boundedText(response: Response, url: string): Promise<string> {
+  if (!response.body) return response.text();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > MAX_RESPONSE_BYTES) {
+      // Not awaited: cancelling closes the connection, and nothing more is wanted from it.
+      reader.cancel().catch(() => undefined);
+      throw responseTooLarge(url);
+    }
+    text += decoder.decode(value, { stream: true });
   }
 }

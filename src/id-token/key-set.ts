@@ -75,7 +75,7 @@ export async function parseKeySetResponse(
   const keys =
     format === 'jwks'
       ? await jwksKeys(json as Record<string, unknown>, url)
-      : await pemKeys(json as Record<string, unknown>);
+      : await pemKeys(json as Record<string, unknown>, url);
   return { keys, maxAgeSec: cacheLifetimeSec(response.headers) };
 }
 
@@ -84,20 +84,26 @@ async function jwksKeys(
   url: string,
 ): Promise<Map<string, VerificationKey>> {
   if (!Array.isArray(json.keys)) throw malformed(url, 'a JWKS without a keys array');
+  checkKeyCount(json.keys.length, url);
   const keys = new Map<string, VerificationKey>();
   for (const jwk of json.keys as unknown[]) {
     if (jwk === null || typeof jwk !== 'object') continue;
-    const { kid, kty, n, e, crv, x, y, alg, use } = jwk as Record<string, unknown>;
-    if (typeof kid !== 'string' || (use !== undefined && use !== 'sig')) continue;
+    const { kid, kty, n, e, crv, x, y, alg, use, key_ops } = jwk as Record<string, unknown>;
+    if (typeof kid !== 'string' || !mayVerify(use, key_ops)) continue;
     const verification = await importJwk(kid, { kty, n, e, crv, x, y }, alg);
     if (verification) keys.set(kid, verification);
   }
   return keys;
 }
 
-async function pemKeys(json: Record<string, unknown>): Promise<Map<string, VerificationKey>> {
+async function pemKeys(
+  json: Record<string, unknown>,
+  url: string,
+): Promise<Map<string, VerificationKey>> {
+  const entries = Object.entries(json);
+  checkKeyCount(entries.length, url);
   const keys = new Map<string, VerificationKey>();
-  for (const [kid, pem] of Object.entries(json)) {
+  for (const [kid, pem] of entries) {
     if (typeof pem !== 'string') continue;
     const verification = await importPem(kid, pem);
     if (verification) keys.set(kid, verification);
@@ -105,12 +111,44 @@ async function pemKeys(json: Record<string, unknown>): Promise<Map<string, Verif
   return keys;
 }
 
-/** Seconds a response may be kept: Cache-Control max-age less Age; undefined without max-age. */
+/**
+ * The most keys a set may hold. Issuers publish a handful; parsing is the costly part (a 4 MiB
+ * set of EC keys holds ~29 000 and takes seconds of CPU), so a larger set is refused unparsed.
+ */
+export const MAX_KEYS_PER_SET = 100;
+
+function checkKeyCount(count: number, url: string): void {
+  if (count > MAX_KEYS_PER_SET) {
+    throw malformed(url, `a key set of ${count} keys; at most ${MAX_KEYS_PER_SET} are read`);
+  }
+}
+
+/**
+ * Whether a JWK's `use` and `key_ops` (RFC 7517 §4.2, §4.3) allow verifying signatures: a key
+ * published for encryption, or for operations that do not include `verify`, never checks one.
+ */
+function mayVerify(use: unknown, keyOps: unknown): boolean {
+  if (use !== undefined && use !== 'sig') return false;
+  return keyOps === undefined || (Array.isArray(keyOps) && keyOps.includes('verify'));
+}
+
+/**
+ * The longest a key set is kept, whatever its max-age says: a key its issuer stopped publishing
+ * (rotated out, or compromised) stops verifying within a day.
+ */
+export const MAX_KEY_SET_LIFETIME_SEC = 86_400;
+
+/**
+ * Seconds a response may be kept: Cache-Control max-age less Age, at most
+ * {@link MAX_KEY_SET_LIFETIME_SEC}; undefined without max-age. An Age that is not a whole number
+ * of seconds (a negative one would lengthen the lifetime) counts as none.
+ */
 export function cacheLifetimeSec(headers: ResponseHeaders): number | undefined {
   const match = /(?:^|,)\s*max-age\s*=\s*"?(\d+)"?/i.exec(headers.get('cache-control') ?? '');
   if (!match) return undefined;
-  const age = Number(headers.get('age') ?? 0);
-  return Math.max(0, Number(match[1]) - (Number.isFinite(age) ? age : 0));
+  const ageHeader = headers.get('age')?.trim() ?? '';
+  const age = /^\d+$/.test(ageHeader) ? Number(ageHeader) : 0;
+  return Math.max(0, Math.min(Number(match[1]), MAX_KEY_SET_LIFETIME_SEC) - age);
 }
 
 function malformed(url: string, what: string): TokenResponseError {

@@ -240,7 +240,10 @@ function checkOptions(options: VerifyIdTokenOptions): readonly string[] {
   return algorithms;
 }
 
-/** The header's algorithm, once it is known to be an accepted one and nothing is critical. */
+/**
+ * The header's algorithm, once it is known to be an accepted one, nothing is critical, and the
+ * token is not typed as another kind of JWT.
+ */
 function checkHeader(header: Readonly<JwsHeader>, algorithms: readonly string[]): string {
   const { alg } = header;
   if (
@@ -257,6 +260,14 @@ function checkHeader(header: Readonly<JwsHeader>, algorithms: readonly string[])
     throw new AuthError(
       'ERR_ID_TOKEN_INVALID',
       'ID token header has a crit parameter; no extensions are understood',
+    );
+  }
+  // RFC 8725 §3.11: a JWT typed as another kind (`at+jwt`, `logout+jwt`), signed by the same
+  // issuer for the same audience, must not pass for an ID token.
+  if (typeof header.typ === 'string' && /\+jwt$/i.test(header.typ)) {
+    throw new AuthError(
+      'ERR_ID_TOKEN_INVALID',
+      `ID token header typ ${JSON.stringify(header.typ.slice(0, 40))} says it is another kind of JWT, not an ID token`,
     );
   }
   return alg;
@@ -278,7 +289,7 @@ function checkAlgorithm(alg: string, key: VerificationKey): void {
   if (!algorithmFits(alg, key.algorithm)) {
     throw new AuthError(
       'ERR_ID_TOKEN_SIGNATURE',
-      `ID token says ${alg} but its key ${JSON.stringify(key.kid)} is an ${key.algorithm} key`,
+      `ID token says ${alg} but its key ${JSON.stringify(key.kid.slice(0, 64))} is an ${key.algorithm} key`,
     );
   }
 }
@@ -297,7 +308,7 @@ function checkSignature(key: VerificationKey, matches: boolean): void {
   if (!matches) {
     throw new AuthError(
       'ERR_ID_TOKEN_SIGNATURE',
-      `ID token signature does not verify with key ${JSON.stringify(key.kid)}: the token was altered or forged`,
+      `ID token signature does not verify with key ${JSON.stringify(key.kid.slice(0, 64))}: the token was altered or forged`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { AuthError, InvalidOptionsError, OAuthError, redactSecrets } from '../errors.js';
+import { AuthError, excerpt, InvalidOptionsError, OAuthError } from '../errors.js';
 import { checkHttpUrl } from '../http/send.js';
 
 /** What goes into an authorization URL besides the client and redirect URI. */
@@ -52,11 +52,17 @@ export function buildAuthorizationUrl(input: AuthorizationUrlInput): string {
   return url.toString();
 }
 
+/** Response parameters that decide the outcome: each may appear once (RFC 6749 §3.1). */
+const SINGLE_PARAMS = ['state', 'code', 'error', 'error_description', 'iss'] as const;
+
 /**
  * Reads the parameters the authorization server sent back to the redirect URI: the code, or a
  * typed error. `state` is checked first, so a forged response is reported as such even when it
- * carries an error.
+ * carries an error. The server's `error` and `error_description` reach the error cut short,
+ * with control characters escaped and token-shaped text redacted.
  *
+ * - `state`, `code`, `error`, `error_description` or `iss` given twice: `ERR_AUTHORIZATION`
+ *   (two readers could take different ones)
  * - state differs from `expectedState` (or is missing): `ERR_STATE_MISMATCH`
  * - `error=access_denied` (the user clicked Deny): `ERR_ACCESS_DENIED`
  * - any other `error`: `ERR_AUTHORIZATION`, keeping `error` and `errorDescription`
@@ -71,6 +77,13 @@ export function parseAuthorizationResponse(
       'params must be the URLSearchParams of the redirect (e.g. new URL(callbackUrl).searchParams)',
     );
   }
+  const repeated = SINGLE_PARAMS.find((name) => params.getAll(name).length > 1);
+  if (repeated !== undefined) {
+    throw new AuthError(
+      'ERR_AUTHORIZATION',
+      `the authorization response carries ${repeated} more than once (RFC 6749 §3.1 forbids it: a forged or tampered redirect); start the login again`,
+    );
+  }
   if (expectedState !== undefined && params.get('state') !== expectedState) {
     throw new AuthError(
       'ERR_STATE_MISMATCH',
@@ -83,8 +96,8 @@ export function parseAuthorizationResponse(
   if (error !== null) {
     const description = params.get('error_description') ?? undefined;
     const details = {
-      error: redactSecrets(error),
-      errorDescription: description === undefined ? undefined : redactSecrets(description),
+      error: excerpt(error),
+      errorDescription: description === undefined ? undefined : excerpt(description),
     };
     const why = details.errorDescription ? `: ${details.errorDescription}` : '';
     if (error === 'access_denied') {

@@ -1,4 +1,4 @@
-import { AuthError, InvalidOptionsError, redactSecrets } from '../errors.js';
+import { AuthError, excerpt, InvalidOptionsError } from '../errors.js';
 import { randomBase64url } from '../platform/random.js';
 import { parseAuthorizationResponse } from './authorization-url.js';
 import { codeChallengeS256, createCodeVerifier, createState } from './pkce.js';
@@ -103,7 +103,7 @@ export function readAuthorizationCallback(
   if (issuer !== null && expectedIssuer !== undefined && issuer !== expectedIssuer) {
     throw new AuthError(
       'ERR_AUTHORIZATION',
-      `the authorization response names issuer ${redactSecrets(issuer.slice(0, 200))}, not ${expectedIssuer} (a mix-up attack or a misconfigured provider)`,
+      `the authorization response names issuer ${excerpt(issuer)}, not ${expectedIssuer} (a mix-up attack or a misconfigured provider)`,
     );
   }
   return code;

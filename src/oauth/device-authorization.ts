@@ -99,12 +99,33 @@ export function parseDeviceAuthorizationResponse(
       where,
     );
   }
-  return {
-    deviceCode,
-    userCode,
-    verificationUri,
-    verificationUriComplete: text('verification_uri_complete') ?? text('verification_url_complete'),
-    expiresIn,
-    interval,
-  };
+  const verificationUriComplete =
+    text('verification_uri_complete') ?? text('verification_url_complete');
+  const unshowable = [
+    !isShowableUrl(verificationUri) && 'verification_uri',
+    verificationUriComplete !== undefined &&
+      !isShowableUrl(verificationUriComplete) &&
+      'verification_uri_complete',
+    !SHOWABLE_USER_CODE.test(userCode) && 'user_code',
+  ].filter(Boolean);
+  if (unshowable.length > 0) {
+    throw new TokenResponseError(
+      `device authorization endpoint ${where} answered a ${unshowable.join(' and a ')} that cannot be shown to the user (control characters, too long, or not an http(s) URL); it was refused`,
+      where,
+    );
+  }
+  return { deviceCode, userCode, verificationUri, verificationUriComplete, expiresIn, interval };
+}
+
+/**
+ * What the user is shown is printed to a terminal or put on a page: control characters (a
+ * terminal's escape sequences), line breaks and other schemes (`javascript:`) are refused.
+ */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const SHOWABLE_USER_CODE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]{1,64}$/;
+// eslint-disable-next-line no-control-regex -- refusing control characters and spaces is the point
+const SHOWABLE_URL = /^https?:\/\/[^\u0000-\u0020\u007f-\u009f\u2028\u2029]{1,2000}$/i;
+
+function isShowableUrl(url: string): boolean {
+  return SHOWABLE_URL.test(url) && URL.canParse(url);
 }

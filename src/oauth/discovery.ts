@@ -1,5 +1,5 @@
 import { checkHttpUrl } from '../http/send.js';
-import { AuthError } from '../errors.js';
+import { AuthError, excerpt } from '../errors.js';
 import { exchange } from '../http/exchange.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
@@ -61,7 +61,7 @@ export function parseDiscoveryResponse(
   if (!metadata.issuer) throw discoveryError(`${where} has no issuer`);
   if (expectedIssuer !== undefined && metadata.issuer !== expectedIssuer) {
     throw discoveryError(
-      `${where} names issuer ${metadata.issuer}, not the configured ${expectedIssuer}; the issuer must match exactly (check the issuer option, including any trailing slash)`,
+      `${where} names issuer ${excerpt(metadata.issuer)}, not the configured ${expectedIssuer}; the issuer must match exactly (check the issuer option, including any trailing slash)`,
     );
   }
   return metadata;

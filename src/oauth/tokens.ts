@@ -20,8 +20,7 @@ export interface OAuthTokens {
 
 /**
  * Reads a token endpoint's answer into {@link OAuthTokens}. Beyond `parseTokenResponse`, the
- * response must name its `token_type`, and it must be `bearer` in any case (RFC 6749 §5.1,
- * §7.1): a token of another type sent as a bearer token would not work, or worse.
+ * response must name its `token_type`, and it must be `bearer` (see {@link checkBearer}).
  */
 export function parseOAuthTokens(
   response: HttpResponse,
@@ -29,18 +28,7 @@ export function parseOAuthTokens(
   receivedAt: number,
 ): OAuthTokens {
   const parsed = parseTokenResponse(response, url);
-  if (parsed.tokenType === undefined) {
-    throw new TokenResponseError(
-      `token endpoint ${describeUrl(url)} answered without token_type (RFC 6749 §5.1 requires it)`,
-      describeUrl(url),
-    );
-  }
-  if (parsed.tokenType.toLowerCase() !== 'bearer') {
-    throw new TokenResponseError(
-      `token endpoint ${describeUrl(url)} issued a token of type ${JSON.stringify(parsed.tokenType.slice(0, 40))}; only Bearer tokens are supported`,
-      describeUrl(url),
-    );
-  }
+  checkBearer(parsed.tokenType, url);
   const tokens: OAuthTokens = {
     accessToken: parsed.accessToken as string,
     tokenType: 'Bearer',
@@ -51,4 +39,27 @@ export function parseOAuthTokens(
   if (parsed.idToken) tokens.idToken = parsed.idToken;
   if (parsed.scope) tokens.scopes = parsed.scope.split(' ').filter((s) => s !== '');
   return tokens;
+}
+
+/**
+ * Refuses a token response whose `token_type` is missing or not `bearer` in any case (RFC 6749
+ * §5.1, §7.1): a token of another type (`mac`, `DPoP`) sent as a bearer token would not work,
+ * or worse.
+ */
+export function checkBearer(tokenType: string | undefined, url: string): void {
+  if (tokenType === undefined) {
+    throw new TokenResponseError(
+      `token endpoint ${describeUrl(url)} answered without token_type (RFC 6749 §5.1 requires it)`,
+      describeUrl(url),
+    );
+  }
+  if (tokenType.toLowerCase() !== 'bearer') {
+    // Named only when it looks like a type name: the server chose the text, and could have put
+    // the token in it.
+    const named = /^[A-Za-z][\w.-]{0,19}$/.test(tokenType) ? ` ${tokenType}` : '';
+    throw new TokenResponseError(
+      `token endpoint ${describeUrl(url)} issued a token of another type${named}; only Bearer tokens are supported`,
+      describeUrl(url),
+    );
+  }
 }

@@ -143,10 +143,18 @@ export class OAuth1Client {
 
   /**
    * Reads the redirect back from the server (§2.2). When the client holds a request token, the
-   * redirect must be for that token.
+   * redirect must be for that token; a redirect repeating `oauth_token` or `oauth_verifier` is
+   * refused, as two readers of it could take different copies.
    */
   parseAuthorizationResponse(url: string | URL): { oauthToken: string; oauthVerifier: string } {
     const params = new URL(url).searchParams;
+    const repeated = ['oauth_token', 'oauth_verifier'].find((n) => params.getAll(n).length > 1);
+    if (repeated !== undefined) {
+      throw new AuthError(
+        'ERR_OAUTH1',
+        `the OAuth 1.0a authorization redirect carries ${repeated} more than once (a forged or tampered redirect); start again`,
+      );
+    }
     const oauthToken = params.get('oauth_token');
     const oauthVerifier = params.get('oauth_verifier');
     if (!oauthToken || !oauthVerifier) {
