@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, IncomingMessage, type Server, ServerResponse } from 'node:http';
+import { Socket, type AddressInfo } from 'node:net';
 import express from 'express';
 import { AuthError } from '../src/errors.js';
 import { OAuthProvider } from '../src/oauth/provider.js';
@@ -277,6 +277,27 @@ describe('web login handlers against oidc-provider', () => {
     assert.ok(error instanceof LoginStateError);
     assert.equal(error.problem, 'replayed');
     assert.ok(!replay.body.includes(cookie) && !replay.body.includes('code='));
+  });
+
+  it('answers 400, not 500, to a callback whose request URL does not parse, whatever store holds the state', async () => {
+    const saved: SavedAuthorization = {
+      state: 'the-state',
+      codeVerifier: 'v'.repeat(43),
+      redirectUri: `${nodeApp}/custom/callback`,
+    };
+    const req = new IncomingMessage(new Socket());
+    req.url = '//[::1/custom/callback?code=a-code&state=the-state';
+    const res = new ServerResponse(req);
+    const seen: unknown[] = [];
+    await callbackHandler(provider, {
+      stateStore: { save: () => {}, take: () => saved },
+      onError: (error, request, response) => {
+        seen.push(error);
+        loginErrorPage(error, request, response);
+      },
+    })(req, res);
+    assert.equal(res.statusCode, 400);
+    assertAuthError(seen[0], 'ERR_AUTHORIZATION', ['a-code']);
   });
 
   it('refuses a replay at another instance that shares a pluggable replay guard', async () => {

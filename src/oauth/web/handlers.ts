@@ -117,12 +117,24 @@ export function callbackHandler(
     try {
       const saved = await store.take(req, res);
       const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-      const result = await provider.handleCallback(new URL(path, saved.redirectUri), saved);
+      const result = await provider.handleCallback(callbackUrl(path, saved.redirectUri), saved);
       await onSuccess(req, res, result);
     } catch (error) {
       await onError(error, req, res, next);
     }
   };
+}
+
+/** The redirect's URL; a request target that does not parse is the client's fault, a 400. */
+function callbackUrl(path: string, redirectUri: string): URL {
+  try {
+    return new URL(path, redirectUri);
+  } catch {
+    throw new AuthError(
+      'ERR_AUTHORIZATION',
+      'the redirect back from the provider has a request URL that does not parse; start the login again',
+    );
+  }
 }
 
 function stateStoreFor(provider: OAuthProvider, options: LoginStateOptions): LoginStateStore {
