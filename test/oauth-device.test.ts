@@ -82,6 +82,21 @@ describe('device authorization polling (RFC 8628, scripted provider)', () => {
     assert.ok(polls.every((r) => r.form.get('device_code') === DEVICE_CODE));
   });
 
+  it('reads an OAuth error sent with HTTP 200, as GitHub sends them: pending and slow_down keep polling', async () => {
+    tokenAnswers(
+      { body: { error: 'authorization_pending' } },
+      { body: { error: 'slow_down', error_description: 'Too many requests' } },
+      success,
+    );
+    const p = provider();
+    const waits: number[] = [];
+    const { tokens } = await p.pollDeviceToken(await p.deviceAuthorization(), {
+      sleep: recordingSleep(waits),
+    });
+    assert.equal(tokens.accessToken, 'device-access');
+    assert.deepEqual(waits, [5000, 5000, 10_000]);
+  });
+
   it('stops with ERR_DEVICE_CODE_EXPIRED on expired_token', async () => {
     tokenAnswers(pending, { status: 400, body: { error: 'expired_token' } });
     const p = provider();

@@ -72,12 +72,13 @@ export function parseTokenResponse(
       describeUrl(url),
     );
   }
-  if (
-    json === null ||
-    typeof json !== 'object' ||
-    typeof json[expect] !== 'string' ||
-    !json[expect]
-  ) {
+  const found = json !== null && typeof json === 'object';
+  // Some providers (GitHub) send OAuth errors with HTTP 200: an error object is an error whatever
+  // the status, so that `authorization_pending` keeps a device login polling there too.
+  if (found && json[expect] === undefined && typeof json.error === 'string') {
+    throw responseError(response, url, 'token request', sentSecrets);
+  }
+  if (!found || typeof json[expect] !== 'string' || !json[expect]) {
     throw new TokenResponseError(
       `token endpoint ${describeUrl(url)} answered HTTP ${response.status} without ${expect}`,
       describeUrl(url),
