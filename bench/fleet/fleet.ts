@@ -59,7 +59,10 @@ interface Scenario {
   redis?: RedisServer;
   /** Kill Redis at 40 % of the run and restart it at 60 %. */
   outage?: boolean;
-  /** SIGKILL the first process to take a lease after 40 % of the run. */
+  /**
+   * SIGKILL a lease holder after 40 % of the run, mid-mint, once another process waits for it:
+   * the first holder after that point for whose identity a wait comes before its mint.
+   */
   killHolder?: boolean;
 }
 
@@ -124,6 +127,7 @@ async function runFleet(
   let errors = 0;
   let killAfter = Number.POSITIVE_INFINITY;
   let started = Number.POSITIVE_INFINITY;
+  let holder: { key: string; leaseAt: number; worker: ChildProcess } | undefined;
   let killed: { key: string; at: number; leaseAt: number; pid?: number } | undefined;
   let leaseToKillMs: number | undefined;
   let takeoverMs: number | undefined;
@@ -146,9 +150,18 @@ async function runFleet(
           if (Date.now() >= started && type === 'mint') {
             mintTimes.set(key, [...(mintTimes.get(key) ?? []), Number(at)]);
           }
-          if (scenario.killHolder && !killed && type === 'lease' && Date.now() >= killAfter) {
-            killed = { key, at: Date.now(), leaseAt: Number(at), pid: worker.pid };
-            worker.kill('SIGKILL');
+          if (scenario.killHolder && !killed) {
+            // The holder dies once another process waits for its token: a holder that minted
+            // before anyone needed the token would delay nobody, and its takeover would only
+            // say when the next process happened to need one.
+            if (!holder && type === 'lease' && Date.now() >= killAfter) {
+              holder = { key, leaseAt: Number(at), worker };
+            } else if (holder?.key === key && type === 'mint') {
+              holder = undefined;
+            } else if (holder?.key === key && type === 'wait' && worker !== holder.worker) {
+              killed = { key, at: Date.now(), leaseAt: holder.leaseAt, pid: holder.worker.pid };
+              holder.worker.kill('SIGKILL');
+            }
           } else if (killed && takeoverMs === undefined && type === 'lease' && key === killed.key) {
             takeoverMs = Number(at) - killed.at;
             leaseToKillMs = killed.at - killed.leaseAt;
@@ -261,7 +274,7 @@ function rows(
         'fleet.hits.killed-holder',
         'the same, a lease holder SIGKILLed mid-mint',
         killed,
-        `; lease taken over ${killed.takeoverMs ?? 'never'} ms after the kill, which came ${killed.leaseToKillMs ?? '?'} ms after the holder took the lease (lease ${LEASE_MS} ms, mint ${SLOW_MINT_MS} ms)`,
+        `; lease taken over ${killed.takeoverMs ?? 'never'} ms after the kill, which came ${killed.leaseToKillMs ?? '?'} ms after the holder took the lease, once another process waited for it (lease ${LEASE_MS} ms, mint ${SLOW_MINT_MS} ms)`,
       ),
       // The lease runs out LEASE_MS after the holder took it, whenever the kill came: a kill
       // right after the lease cannot be taken over sooner than LEASE_MS after it, so the bound
