@@ -11,6 +11,7 @@ import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
 import type { HttpOptions, HttpRequest, HttpResponse } from '../http/types.js';
 import { DEFAULT_UNIVERSE_DOMAIN, withoutTrailingSlashes } from '../options.js';
+import { bearerSecrets } from './read-only-headers.js';
 import type { SignResult } from './signing.js';
 
 /** The IAM Credentials methods warrant calls. */
@@ -89,8 +90,7 @@ export function callIam(
   http?: HttpOptions,
 ): Promise<Record<string, unknown>> {
   const request = buildIamRequest(call, method, body);
-  const token = /^Bearer (.+)$/.exec(call.headers.get('authorization') ?? '')?.[1];
-  const secrets = token === undefined ? [] : [token];
+  const secrets = bearerSecrets(call.headers);
   return exchange(
     request,
     (response) => parseIamResponse(response, request.url, method, call.serviceAccount, secrets),

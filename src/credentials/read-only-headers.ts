@@ -14,6 +14,16 @@ export function readOnlyHeaders(entries: [string, string][]): Headers {
   return new (readOnlyHeadersClass ??= defineReadOnlyHeaders())(entries);
 }
 
+/**
+ * The bearer token that request headers from `getRequestHeaders()` carry, as the `secrets` of a
+ * request sending them to another API: an error made from its answer never shows the token, even
+ * when the server echoes it.
+ */
+export function bearerSecrets(headers: Headers): string[] {
+  const token = /^Bearer (.+)$/.exec(headers.get('authorization') ?? '')?.[1];
+  return token === undefined ? [] : [token];
+}
+
 // Defined on first use: touching the global `Headers` loads Node's fetch implementation, which
 // would otherwise cost every program that imports warrant several milliseconds and megabytes.
 let readOnlyHeadersClass: typeof Headers | undefined;

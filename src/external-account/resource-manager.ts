@@ -3,6 +3,7 @@
  * `projects.get` for the pool's project number (or the workforce pool user project), as request
  * and response halves.
  */
+import { bearerSecrets } from '../credentials/read-only-headers.js';
 import { TokenResponseError } from '../errors.js';
 import { responseError } from '../http/response-error.js';
 import { describeUrl } from '../http/send.js';
@@ -31,10 +32,8 @@ export function buildProjectRequest(
   headers.forEach((value, name) => {
     sent[name] = value;
   });
-  const token = /^Bearer (.+)$/.exec(headers.get('authorization') ?? '')?.[1];
   return {
-    // An error made from the answer never shows the caller's token, even when echoed.
-    ...(token !== undefined && { secrets: [token] }),
+    secrets: bearerSecrets(headers),
     url: `${projectsUrl.endsWith('/') ? projectsUrl : `${projectsUrl}/`}${encodeURIComponent(project)}`,
     method: 'GET',
     headers: sent,
